@@ -1,0 +1,38 @@
+# dynamo-reports — two commands on a fresh machine:
+#   make reports   every report on the embedded demo data -> reports/index.html
+#   make test      unit tests + notebook validation (nbval)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: test reports lab install refresh-notebooks bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dynamo-reports needs Python >= 3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+test: $(STAMP)
+	DYNAMO_REPORTS_PROGRESS=0 $(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+reports: $(STAMP)
+	$(BIN)/dynamo-reports run --all --source demo
+	@echo "index: $(CURDIR)/reports/index.html"
+
+lab: $(STAMP)
+	$(BIN)/dynamo-reports lab
+
+# Re-execute the committed notebooks on the demo data and store their outputs (for nbval).
+refresh-notebooks: $(STAMP)
+	$(BIN)/python -m dynamo_reports.reporting.refresh notebooks
+
+bench: $(STAMP)
+	$(BIN)/python bench/cache_lookups.py
+	$(BIN)/python bench/report_runtime.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

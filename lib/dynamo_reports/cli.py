@@ -1,0 +1,333 @@
+"""The ``dynamo-reports`` command.
+
+Exit status: 0 success; 2 bad parameters or configuration; 3 endpoint, credentials or a
+missing table; 1 a report that failed (its executed notebook is kept). Errors are one line on
+stderr, never a traceback (``--debug`` shows it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import __version__
+from .exceptions import (
+    ConfigError,
+    DynamoReportsError,
+    EndpointError,
+    ParameterError,
+    ReportError,
+    TableNotFoundError,
+)
+
+log = logging.getLogger("dynamo_reports.cli")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENDPOINT = 0, 1, 2, 3
+PERIODS_HELP = "yesterday, last-7-days, last-30-days, month-to-date, previous-month, YYYY-MM, all"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(EXIT_USAGE, f"dynamo-reports: error: {message}\n")
+
+
+def _connection_options(p: argparse.ArgumentParser, *, with_source: bool = True) -> None:
+    if with_source:
+        p.add_argument("--source", choices=["demo", "aws"], default=None,
+                       help="demo = embedded moto server with the demo dataset (default for run); aws = boto3's credential chain")
+    p.add_argument("--endpoint-url", default=None, help="any DynamoDB-compatible endpoint (also AWS_ENDPOINT_URL_DYNAMODB)")
+    p.add_argument("--region", default=None, help="AWS region (default eu-west-3)")
+    p.add_argument("--profile", default=None, help="AWS profile")
+    p.add_argument("--env", default=None, help="value of the {env} table-name placeholder (default dev)")
+    p.add_argument("--project", default=None, help="value of the {project} placeholder (default trading-bot)")
+    p.add_argument("--config", dest="config_file", default=None, help="TOML file: [tables] logical = physical name")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dynamo-reports", description="Reports over the DynamoDB tables of five serverless apps.")
+    parser.add_argument("--version", action="version", version=f"dynamo-reports {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("list", help="reports, their parameters and defaults")
+
+    run = sub.add_parser("run", help="execute a report notebook and export HTML + summary.json")
+    run.add_argument("report", nargs="?", help="report name (see `dynamo-reports list`)")
+    run.add_argument("--all", action="store_true", help="run every available report")
+    _connection_options(run)
+    run.add_argument("--period", default=None, help=PERIODS_HELP)
+    run.add_argument("--start", default=None, help="YYYY-MM-DD (inclusive)")
+    run.add_argument("--end", default=None, help="YYYY-MM-DD (inclusive)")
+    run.add_argument("--timezone", default=None, help="time zone in which periods are resolved (default UTC)")
+    run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                     help="any other notebook parameter (repeatable)")
+    run.add_argument("--output-dir", default="reports", help="default reports/")
+
+    server = sub.add_parser("demo-server", help="keep the embedded DynamoDB up (for JupyterLab)")
+    server.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0 = any free port; default 8000)")
+    server.add_argument("--empty", action="store_true", help="create the tables but load no demo data")
+
+    seed = sub.add_parser("seed", help="write the demo dataset into a local endpoint")
+    _connection_options(seed, with_source=False)
+    seed.add_argument("--allow-aws", action="store_true", help="allow writing to a real AWS endpoint")
+
+    tables = sub.add_parser("tables", help="the table specs of all five systems")
+    _connection_options(tables, with_source=False)
+    tables.add_argument("--create", action="store_true", help="create every table on --endpoint-url")
+    tables.add_argument("--allow-aws", action="store_true", help="allow creating tables on real AWS")
+    tables.add_argument("--json", action="store_true", help="print the specs as JSON")
+
+    lab = sub.add_parser("lab", help="JupyterLab on notebooks/ with the embedded demo DynamoDB running")
+    lab.add_argument("--port", type=int, default=0, help="port of the embedded DynamoDB (default any free port)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    handler = {"list": cmd_list, "run": cmd_run, "demo-server": cmd_demo_server, "seed": cmd_seed,
+               "tables": cmd_tables, "lab": cmd_lab}[args.command]
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except DynamoReportsError as e:
+        if args.debug:
+            raise
+        print(f"dynamo-reports: error: {e}", file=sys.stderr)
+        if isinstance(e, (ParameterError, ConfigError)):
+            return EXIT_USAGE
+        if isinstance(e, (EndpointError, TableNotFoundError)):
+            return EXIT_ENDPOINT
+        return EXIT_FAILED
+
+
+# -- list / run -------------------------------------------------------------------------------
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from .reporting.parameters import notebook_parameters
+    from .reporting.registry import REPORTS, notebooks_dir
+
+    for name, report in REPORTS.items():
+        path = notebooks_dir() / report.notebook
+        if not path.exists():
+            print(f"{name:14} {report.title} — not available yet ({report.notebook} missing)")
+            continue
+        print(f"{name:14} {report.title} (source document {report.source_document}, notebooks/{report.notebook})")
+        for pname, spec in notebook_parameters(path).items():
+            if pname == "summary_path":
+                continue
+            print(f"    {pname:22} = {spec.default!r}" + (f"   # {spec.help}" if getattr(spec, "help", "") else ""))
+    return EXIT_OK
+
+
+def _settings_from(args: argparse.Namespace, *, source: str | None = None):
+    from .config import load_settings
+
+    return load_settings(source=source or getattr(args, "source", None), region=args.region, profile=args.profile,
+                         endpoint_url=args.endpoint_url, env=args.env, project=args.project,
+                         config_file=args.config_file)
+
+
+def _demo_today() -> date:
+    from .demo.dataset import AS_OF
+
+    return AS_OF.date()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .reporting.parameters import validate_parameters
+    from .reporting.periods import resolve_period, window_from_dates
+    from .reporting.registry import REPORTS, available_reports, get_report, notebooks_dir
+
+    if bool(args.report) == bool(args.all):
+        raise ParameterError("report", "give one report name or --all (see `dynamo-reports list`)")
+    if args.all:
+        names = list(available_reports())
+        if not names:
+            print("no reports yet")
+            return EXIT_OK
+    else:
+        report = get_report(args.report)
+        if not report.is_available():
+            raise ParameterError("report", f"{args.report!r} has no notebook yet ({report.notebook})")
+        names = [args.report]
+    if args.period and (args.start or args.end):
+        raise ParameterError("period", "give either --period or --start/--end, not both")
+
+    source = args.source or "demo"
+    settings = _settings_from(args, source=source)  # validates region/endpoint/config before anything runs
+    timezone = args.timezone or "UTC"
+    if args.start or args.end:
+        window = window_from_dates(args.start, args.end, timezone)
+    else:
+        today = _demo_today() if source == "demo" and not args.endpoint_url else None
+        window = resolve_period(args.period or "last-30-days", timezone=timezone, today=today)
+
+    common: dict[str, Any] = {"source": source, "region": settings.region, "env": settings.env,
+                              "project": settings.project, **window.as_parameters()}
+    if settings.profile:
+        common["profile"] = settings.profile
+    if args.config_file:
+        common["config_file"] = str(Path(args.config_file).resolve())
+    if args.endpoint_url:
+        common["endpoint_url"] = args.endpoint_url
+    extra = {name: value for name, value in args.parameter}
+
+    # Validate every report's parameters before running anything.
+    planned = []
+    for name in names:
+        report = get_report(name)
+        notebook = notebooks_dir() / report.notebook
+        user = {**common, **extra}
+        if args.all:  # -p applies to the reports that declare the parameter
+            from .reporting.parameters import notebook_parameters
+
+            known = notebook_parameters(notebook)
+            unknown = [k for k in extra if not any(k in notebook_parameters(notebooks_dir() / REPORTS[n].notebook)
+                                                      for n in names)]
+            if unknown:
+                raise ParameterError(unknown[0], "is not a parameter of any report")
+            user = {k: v for k, v in user.items() if k in known}
+        planned.append((name, validate_parameters(notebook, user, reserved=("summary_path",))))
+
+    server = None
+    try:
+        if source == "demo" and not args.endpoint_url:
+            from .demo.server import EmbeddedDynamo
+
+            print("starting the embedded DynamoDB with the demo dataset ...", file=sys.stderr)
+            server = EmbeddedDynamo().start()
+            for _, params in planned:
+                params["endpoint_url"] = server.endpoint_url
+        os.environ.setdefault("DYNAMO_REPORTS_PROGRESS", "0")
+        return _run_planned(planned, args.output_dir)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _run_planned(planned: list[tuple[str, dict]], output_dir: str) -> int:
+    from .reporting.runner import run_report
+
+    failures = 0
+    for name, params in planned:
+        try:
+            result = run_report(name, params, output_dir=output_dir)
+        except ReportError as e:
+            failures += 1
+            where = f" (executed notebook kept in {e.run_dir})" if e.run_dir else ""
+            print(f"dynamo-reports: {name}: FAILED: {e}{where}", file=sys.stderr)
+            continue
+        print(f"{name}: {result.html_path}")
+    index = Path(output_dir) / "index.html"
+    if index.exists():
+        print(f"index: {index}")
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+# -- servers, tables, seed ----------------------------------------------------------------------
+
+def _wait_for_stop() -> None:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+
+
+def cmd_demo_server(args: argparse.Namespace) -> int:
+    from .demo.server import EmbeddedDynamo
+
+    with EmbeddedDynamo(port=args.port, seed=not args.empty) as server:
+        counts = ", ".join(f"{k} {v}" for k, v in server.seed_summary.items()) or "no demo data"
+        print(f"embedded DynamoDB (moto server) listening on {server.endpoint_url}")
+        print(f"tables created and loaded: {counts}")
+        print("use it from a shell or a notebook kernel:")
+        print(f"    export AWS_ENDPOINT_URL_DYNAMODB={server.endpoint_url} "
+              "AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_DEFAULT_REGION=eu-west-3")
+        print(f"    dynamo-reports run pnl --source aws --endpoint-url {server.endpoint_url}")
+        print("stop with Ctrl-C", flush=True)
+        _wait_for_stop()
+    print("embedded DynamoDB stopped")
+    return EXIT_OK
+
+
+def _refuse_aws(settings, allow_aws: bool, what: str) -> None:
+    if settings.targets_aws and not allow_aws:
+        where = settings.endpoint_url or f"AWS {settings.region}"
+        raise ParameterError("endpoint_url", f"{what} would write to real AWS ({where}); "
+                                             "pass --endpoint-url of a local endpoint, or --allow-aws")
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    from .systems import ALL_TABLES, SYSTEMS
+
+    settings = _settings_from(args, source="aws")
+    if args.create:
+        from .connection import Connection
+        from .systems import create_tables
+
+        _refuse_aws(settings, args.allow_aws, "tables --create")
+        conn = Connection(settings)
+        for name in create_tables(conn, ALL_TABLES):
+            print(f"created {name}")
+        return EXIT_OK
+    if args.json:
+        print(json.dumps([{**s.describe(), "table_name": settings.table_name(s.logical)} for s in ALL_TABLES], indent=2))
+        return EXIT_OK
+    for doc, module in SYSTEMS.items():
+        print(f"{doc} {module.TITLE}")
+        for spec in module.TABLES:
+            keys = spec.hash_key + (f" / {spec.range_key}" if spec.range_key else "")
+            print(f"  {settings.table_name(spec.logical)}  (logical {spec.logical}; {spec.billing_mode})")
+            print(f"      key: {keys}    {spec.description}")
+            for idx in spec.indexes:
+                ikeys = idx.hash_key + (f" / {idx.range_key}" if idx.range_key else "")
+                print(f"      GSI {idx.name}: {ikeys}  projection {idx.projection}")
+            if spec.ttl_attribute:
+                print(f"      TTL attribute: {spec.ttl_attribute}")
+    return EXIT_OK
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from .connection import Connection
+    from .demo.dataset import load_demo_dataset
+    from .systems import ALL_TABLES, create_tables
+
+    settings = _settings_from(args, source="aws")
+    _refuse_aws(settings, args.allow_aws, "seed")
+    conn = Connection(settings)
+    create_tables(conn, ALL_TABLES)
+    counts = load_demo_dataset(conn)
+    for logical, n in counts.items():
+        print(f"{settings.table_name(logical)}: {n} items")
+    return EXIT_OK
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from .demo.server import EmbeddedDynamo
+
+    notebooks = Path(__file__).resolve().parents[2] / "notebooks"
+    with EmbeddedDynamo(port=args.port) as server:
+        env = {**os.environ, **server.environment()}
+        print(f"embedded DynamoDB on {server.endpoint_url}; starting JupyterLab in {notebooks}", flush=True)
+        proc = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={notebooks}"], env=env)
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            proc.send_signal(signal.SIGINT)
+            return proc.wait()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""DynamoDB wire values <-> Python, and items -> typed DataFrames. The one place that converts.
+
+Conversion table (boto3's :mod:`boto3.dynamodb.types` does the per-value work)::
+
+    wire            Python (to_python)          Python accepted by to_wire
+    {"S": s}        str                         str
+    {"N": "1.5"}    decimal.Decimal (exact)     int, Decimal, float (via str(), never binary)
+    {"B": b}        bytes                       bytes, bytearray
+    {"BOOL": b}     bool                        bool
+    {"NULL": True}  None                        None
+    {"M": {...}}    dict                        Mapping
+    {"L": [...]}    list                        list, tuple
+    {"SS"/"NS"/"BS"} set                        set, frozenset
+
+Numbers stay :class:`~decimal.Decimal` until :func:`items_to_frame` is asked for floats
+(the default, for analysis) or keeps them exact (``numbers="decimal"``).
+
+Timestamps: ISO 8601 strings with any offset (``2025-03-01T10:00:00Z``,
+``2025-03-01T11:00:00+01:00``) and epoch numbers (milliseconds when above 10^11, else
+seconds) all become UTC :class:`pandas.Timestamp`. Unreadable ones become ``NaT`` and are
+listed in ``frame.attrs["invalid_timestamps"]`` so reports count them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
+
+from .exceptions import ParameterError
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+EPOCH_MS_THRESHOLD = 10**11  # epoch seconds reach 10^11 in the year 5138
+
+
+def _prepare(value: Any) -> Any:
+    """Floats -> Decimal through their shortest repr; containers recursively."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise ParameterError("value", f"DynamoDB numbers cannot be {value}")
+        return Decimal(repr(value))
+    if isinstance(value, Mapping):
+        return {k: _prepare(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_prepare(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return {_prepare(v) for v in value}
+    if isinstance(value, bytearray):
+        return bytes(value)
+    return value
+
+
+def to_wire(value: Any) -> dict:
+    """One Python value -> one wire value (``{"S": "x"}``)."""
+    return _serializer.serialize(_prepare(value))
+
+
+def to_python(wire_value: Mapping[str, Any]) -> Any:
+    """One wire value -> one Python value (numbers as Decimal, binary as bytes)."""
+    value = _deserializer.deserialize(wire_value)
+    return _unbinary(value)
+
+
+def _unbinary(value: Any) -> Any:
+    if isinstance(value, Binary):
+        return bytes(value.value)
+    if isinstance(value, dict):
+        return {k: _unbinary(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unbinary(v) for v in value]
+    if isinstance(value, set) and value and isinstance(next(iter(value)), Binary):
+        return {bytes(v.value) for v in value}
+    return value
+
+
+def item_to_wire(item: Mapping[str, Any]) -> dict[str, dict]:
+    return {name: to_wire(value) for name, value in item.items()}
+
+
+def item_to_python(item: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    return {name: to_python(value) for name, value in item.items()}
+
+
+# -- timestamps ----------------------------------------------------------------------------------
+
+def parse_timestamp(value: Any) -> pd.Timestamp | None:
+    """A timestamp in any form the tables use -> UTC Timestamp; ``None`` when unreadable/missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.tz_convert("UTC") if value.tzinfo else value.tz_localize("UTC")
+    if isinstance(value, dt.datetime):
+        return parse_timestamp(pd.Timestamp(value))
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, Decimal)):
+        try:
+            number = float(value)
+        except (InvalidOperation, ValueError):
+            return None
+        if not math.isfinite(number) or number < 0:
+            return None
+        unit = "ms" if abs(number) >= EPOCH_MS_THRESHOLD else "s"
+        try:
+            return pd.Timestamp(int(number) if unit == "ms" else number, unit=unit, tz="UTC")
+        except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
+            return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if text.lstrip("-").replace(".", "", 1).isdigit():
+            return parse_timestamp(Decimal(text))
+        try:
+            ts = pd.Timestamp(text)
+        except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+            return None
+        if ts is pd.NaT:
+            return None
+        return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return None
+
+
+def to_timestamp_series(values: Iterable[Any]) -> tuple[pd.Series, list[int]]:
+    """Parse a column of timestamps; returns (UTC datetime series, positions that were unreadable)."""
+    parsed, invalid = [], []
+    for pos, value in enumerate(values):
+        ts = parse_timestamp(value)
+        missing = value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+        if ts is None and not missing:
+            invalid.append(pos)
+        parsed.append(ts if ts is not None else pd.NaT)
+    series = pd.Series(pd.to_datetime(parsed, utc=True) if parsed else pd.Series([], dtype="datetime64[ns, UTC]"))
+    return series.astype("datetime64[ns, UTC]"), invalid
+
+
+# -- frames ------------------------------------------------------------------------------------
+
+def _to_float(value: Any) -> float:
+    if value is None or isinstance(value, bool):
+        return math.nan
+    if isinstance(value, (int, float, Decimal)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(Decimal(value.strip()))
+        except (InvalidOperation, ValueError):
+            return math.nan
+    return math.nan
+
+
+def items_to_frame(
+    items: Iterable[Mapping[str, Any]],
+    *,
+    columns: Sequence[str] = (),
+    timestamps: Sequence[str] = (),
+    numbers: Sequence[str] | str = "auto",
+    exact: bool = False,
+) -> pd.DataFrame:
+    """Python-form items -> DataFrame.
+
+    ``columns`` are always present (in that order, then any others), even for no items.
+    ``timestamps`` columns become UTC datetimes (unreadable -> NaT, listed in
+    ``attrs["invalid_timestamps"]``). ``numbers``: columns converted to float (or kept as
+    Decimal with ``exact=True``); ``"auto"`` converts every column whose values are all
+    Decimal/None. Values that are not numbers in a number column become NaN and are listed in
+    ``attrs["invalid_numbers"]``. Maps and lists are kept as Python objects.
+    """
+    rows = [dict(item) for item in items]
+    seen: dict[str, None] = {c: None for c in columns}
+    for row in rows:
+        for key in row:
+            seen.setdefault(key, None)
+    frame = pd.DataFrame(rows, columns=list(seen))
+    frame = frame.astype(object).where(frame.notna(), None) if rows else frame
+    invalid_ts: dict[str, list[int]] = {}
+    invalid_num: dict[str, list[int]] = {}
+
+    for col in timestamps:
+        if col not in frame:
+            frame[col] = pd.Series([], dtype="datetime64[ns, UTC]") if frame.empty else pd.NaT
+        series, bad = to_timestamp_series(frame[col].tolist())
+        series.index = frame.index
+        frame[col] = series
+        if bad:
+            invalid_ts[col] = [frame.index[i] for i in bad]
+
+    if numbers == "auto":
+        number_cols = [
+            c for c in frame.columns
+            if c not in timestamps
+            and len(frame)
+            and frame[c].map(lambda v: v is None or (isinstance(v, (Decimal, int)) and not isinstance(v, bool))).all()
+            and frame[c].map(lambda v: v is not None).any()
+        ]
+    else:
+        number_cols = list(numbers)
+    for col in number_cols:
+        if col not in frame:
+            frame[col] = pd.Series([], dtype=float) if frame.empty else math.nan
+            continue
+        values = frame[col].tolist()
+        bad = [
+            i for i, v in enumerate(values)
+            if v is not None and not (isinstance(v, (int, float, Decimal)) and not isinstance(v, bool))
+        ]
+        if bad:
+            invalid_num[col] = [frame.index[i] for i in bad]
+        if exact:
+            frame[col] = [v if isinstance(v, (Decimal, int)) and not isinstance(v, bool) else None for v in values]
+        else:
+            frame[col] = pd.Series([_to_float(v) if i not in bad else math.nan for i, v in enumerate(values)],
+                                   index=frame.index, dtype=float)
+    frame.attrs["invalid_timestamps"] = invalid_ts
+    frame.attrs["invalid_numbers"] = invalid_num
+    return frame

@@ -1,0 +1,185 @@
+"""Settings: where the tables are and what they are called.
+
+A :class:`Settings` holds the source (``demo`` | ``aws``), region, profile, endpoint URL and
+the table-name map. Table names default to the names in the source documents, with ``{env}``
+and ``{project}`` placeholders; a TOML file maps any logical table to a physical name::
+
+    env = "prod"
+    project = "trading-bot"
+    region = "eu-west-3"
+
+    [tables]
+    trades = "my-trading-bot-trades"
+    discord_config = "solanashares-config"
+
+Precedence: explicit arguments > TOML file > environment (``AWS_ENDPOINT_URL_DYNAMODB``,
+``AWS_ENDPOINT_URL``, ``AWS_PROFILE``, ``DYNAMO_REPORTS_ENV``) > defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+from .exceptions import ConfigError, ParameterError, TableNotFoundError
+
+DEFAULT_REGION = "eu-west-3"
+DEFAULT_ENV = "dev"
+DEFAULT_PROJECT = "trading-bot"
+SOURCES = ("demo", "aws")
+
+# Logical table -> default physical name (the names the source documents give).
+DEFAULT_TABLE_NAMES: dict[str, str] = {
+    # 000 SolanaShares participant bot
+    "solanashares": "solanashares-logistic",
+    # 001 multi-guild Discord bot configuration
+    "discord_config": "discord-bot-config",
+    # 002 Binance trading bot (Terraform: "${project_name}-${environment}-...")
+    "trades": "{project}-{env}-trades",
+    "bot_config": "{project}-{env}-bot-config",
+    "reports": "{project}-{env}-reports",
+    # 003 Commercive dashboard
+    "conversations": "commercive-conversations-{env}",
+    "messages": "commercive-messages-{env}",
+    "leads": "commercive-leads-{env}",
+    "affiliate_links": "commercive-affiliate-links-{env}",
+    "affiliate_stats": "commercive-affiliate-stats-{env}",
+    # 004 Flavaflav guild bot
+    "members": "flavaflav-members-{env}",
+    "inventory": "flavaflav-inventory-{env}",
+    "distributions": "flavaflav-distributions-{env}",
+    "lists": "flavaflav-lists-{env}",
+}
+
+_CONFIG_KEYS = {"source", "region", "profile", "endpoint_url", "env", "project", "tables"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Connection and naming settings. Immutable; use :meth:`with_` to derive."""
+
+    source: str = "aws"
+    region: str = DEFAULT_REGION
+    profile: str | None = None
+    endpoint_url: str | None = None
+    env: str = DEFAULT_ENV
+    project: str = DEFAULT_PROJECT
+    tables: Mapping[str, str] = field(default_factory=dict)
+    read_only: bool = False
+
+    def __post_init__(self) -> None:
+        if self.source not in SOURCES:
+            raise ParameterError("source", f"must be one of {', '.join(SOURCES)}, got {self.source!r}")
+        for name in ("region", "env", "project"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise ParameterError(name, f"must be a non-empty string, got {value!r}")
+        if self.endpoint_url is not None and not str(self.endpoint_url).startswith(("http://", "https://")):
+            raise ParameterError("endpoint_url", f"must start with http:// or https://, got {self.endpoint_url!r}")
+        unknown = sorted(set(self.tables) - set(DEFAULT_TABLE_NAMES))
+        if unknown:
+            raise ConfigError(
+                f"unknown logical table(s) in [tables]: {', '.join(unknown)}; "
+                f"known: {', '.join(DEFAULT_TABLE_NAMES)}",
+                key="tables",
+            )
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    def table_name(self, logical: str) -> str:
+        """Physical name of a logical table (TOML map first, then the documented default)."""
+        if logical not in DEFAULT_TABLE_NAMES:
+            raise TableNotFoundError(logical)
+        template = self.tables.get(logical, DEFAULT_TABLE_NAMES[logical])
+        try:
+            return template.format(env=self.env, project=self.project)
+        except (KeyError, IndexError) as e:
+            raise ConfigError(
+                f"table name template {template!r} for {logical!r} uses an unknown placeholder {e}; "
+                "only {env} and {project} exist",
+                key=f"tables.{logical}",
+            ) from e
+
+    def table_names(self) -> dict[str, str]:
+        return {logical: self.table_name(logical) for logical in DEFAULT_TABLE_NAMES}
+
+    @property
+    def targets_aws(self) -> bool:
+        """True when requests would go to real AWS (no endpoint, or an amazonaws.com one)."""
+        return is_aws_endpoint(self.endpoint_url)
+
+
+def is_aws_endpoint(url: str | None) -> bool:
+    """No endpoint means boto3's default: real AWS. So does any *.amazonaws.com host."""
+    if not url:
+        return True
+    from urllib.parse import urlparse
+
+    host = (urlparse(url).hostname or "").lower()
+    return host.endswith(".amazonaws.com") or host.endswith(".amazonaws.com.cn")
+
+
+def load_toml(path: str | os.PathLike) -> dict:
+    """Read a TOML config file; errors name the file and what is wrong."""
+    p = Path(path)
+    if not p.is_file():
+        raise ParameterError("config_file", f"no such file: {p}")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{p}: not valid TOML: {e}", key="config_file") from e
+    unknown = sorted(set(data) - _CONFIG_KEYS)
+    if unknown:
+        raise ConfigError(f"{p}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_CONFIG_KEYS))}")
+    tables = data.get("tables", {})
+    if not isinstance(tables, dict) or not all(isinstance(v, str) for v in tables.values()):
+        raise ConfigError(f"{p}: [tables] must map logical names to strings", key="tables")
+    return data
+
+
+def load_settings(
+    *,
+    source: str | None = None,
+    region: str | None = None,
+    profile: str | None = None,
+    endpoint_url: str | None = None,
+    env: str | None = None,
+    project: str | None = None,
+    config_file: str | os.PathLike | None = None,
+    tables: Mapping[str, str] | None = None,
+    read_only: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build :class:`Settings` from arguments, an optional TOML file and the environment.
+
+    Empty strings count as "not given" (notebook parameters use ``""`` for unset).
+    """
+    environ = os.environ if environ is None else environ
+    file_data = load_toml(config_file) if config_file else {}
+
+    def pick(name, explicit, env_names=(), default=None):
+        if explicit not in (None, ""):
+            return explicit
+        if file_data.get(name) not in (None, ""):
+            return file_data[name]
+        for env_name in env_names:
+            if environ.get(env_name):
+                return environ[env_name]
+        return default
+
+    merged_tables = dict(file_data.get("tables", {}))
+    merged_tables.update(tables or {})
+    return Settings(
+        source=pick("source", source, default="aws"),
+        region=pick("region", region, ("AWS_REGION", "AWS_DEFAULT_REGION"), DEFAULT_REGION),
+        profile=pick("profile", profile, ("AWS_PROFILE",)),
+        endpoint_url=pick("endpoint_url", endpoint_url, ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL")),
+        env=pick("env", env, ("DYNAMO_REPORTS_ENV",), DEFAULT_ENV),
+        project=pick("project", project, ("DYNAMO_REPORTS_PROJECT",), DEFAULT_PROJECT),
+        tables=merged_tables,
+        read_only=read_only,
+    )

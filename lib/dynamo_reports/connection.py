@@ -1,0 +1,395 @@
+"""boto3 client factory with retries, a read-only guard and a request meter.
+
+Every DynamoDB call made through a :class:`Connection` goes through :meth:`Connection.call`,
+which
+
+* refuses write operations on a read-only connection *before* anything is sent;
+* records the request in the :class:`RequestMeter` (operation, table, index, items returned
+  and examined, bytes, and read/write units computed by AWS's sizing rules from the items
+  themselves — a local emulator's ``ConsumedCapacity`` figures are placeholders);
+* turns botocore errors into the library's own exceptions (original kept as ``__cause__``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+from . import capacity
+from .config import Settings
+from .exceptions import (
+    AccessDeniedError,
+    CredentialsError,
+    DynamoReportsError,
+    EndpointError,
+    ReadOnlyError,
+    TableNotFoundError,
+)
+
+log = logging.getLogger(__name__)
+
+WRITE_OPERATIONS = frozenset(
+    {
+        "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
+        "CreateTable", "DeleteTable", "UpdateTable", "UpdateTimeToLive", "CreateGlobalTable",
+        "UpdateGlobalTable", "RestoreTableFromBackup", "RestoreTableToPointInTime",
+        "CreateBackup", "DeleteBackup", "TagResource", "UntagResource", "ImportTable",
+        "ExportTableToPointInTime", "UpdateContinuousBackups", "PutResourcePolicy",
+        "DeleteResourcePolicy", "UpdateContributorInsights", "UpdateKinesisStreamingDestination",
+        "EnableKinesisStreamingDestination", "DisableKinesisStreamingDestination",
+        "UpdateTableReplicaAutoScaling", "UpdateGlobalTableSettings",
+    }
+)
+# ExecuteStatement / BatchExecuteStatement / ExecuteTransaction can write (PartiQL INSERT,
+# UPDATE, DELETE); a read-only connection refuses them outright: reports never use PartiQL.
+WRITE_OPERATIONS = WRITE_OPERATIONS | {"ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"}
+
+DATA_READ_OPERATIONS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
+
+
+@dataclass
+class RequestRecord:
+    """One DynamoDB request as the meter saw it."""
+
+    operation: str
+    table: str | None
+    index: str | None = None
+    items_returned: int = 0
+    items_examined: int = 0
+    bytes_returned: int = 0
+    read_units: float = 0.0
+    write_units: float = 0.0
+    consistent: bool = False
+    estimated: bool = False  # True when units had to be estimated (filtered scans, updates)
+    duration_ms: float = 0.0
+    error: str | None = None
+
+
+class RequestMeter:
+    """Records every request; thread-safe (parallel scans record from several threads)."""
+
+    def __init__(self) -> None:
+        self._records: list[RequestRecord] = []
+        self._lock = threading.Lock()
+
+    def add(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._records.append(record)
+
+    @property
+    def records(self) -> list[RequestRecord]:
+        with self._lock:
+            return list(self._records)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._records.clear()
+
+    def mark(self) -> int:
+        """A position; :meth:`since` returns what was recorded after it."""
+        with self._lock:
+            return len(self._records)
+
+    def since(self, mark: int) -> list[RequestRecord]:
+        with self._lock:
+            return list(self._records[mark:])
+
+    def totals(self, records: Iterable[RequestRecord] | None = None) -> dict[str, float]:
+        recs = self.records if records is None else list(records)
+        return {
+            "requests": len(recs),
+            "read_requests": sum(1 for r in recs if r.operation in DATA_READ_OPERATIONS),
+            "items_returned": sum(r.items_returned for r in recs),
+            "items_examined": sum(r.items_examined for r in recs),
+            "bytes_returned": sum(r.bytes_returned for r in recs),
+            "read_units": round(sum(r.read_units for r in recs), 4),
+            "write_units": round(sum(r.write_units for r in recs), 4),
+        }
+
+    def to_frame(self, records: Iterable[RequestRecord] | None = None):
+        import pandas as pd
+
+        recs = self.records if records is None else list(records)
+        columns = list(RequestRecord.__dataclass_fields__)
+        return pd.DataFrame([asdict(r) for r in recs], columns=columns)
+
+    def by_table(self, records: Iterable[RequestRecord] | None = None):
+        """Requests, items and units per (operation, table, index) — the "cost of this report" table."""
+        frame = self.to_frame(records)
+        if frame.empty:
+            import pandas as pd
+
+            return pd.DataFrame(
+                columns=["operation", "table", "index", "requests", "items_returned",
+                         "items_examined", "read_units", "write_units"]
+            )
+        frame["index"] = frame["index"].fillna("")
+        grouped = frame.groupby(["operation", "table", "index"], as_index=False).agg(
+            requests=("operation", "size"),
+            items_returned=("items_returned", "sum"),
+            items_examined=("items_examined", "sum"),
+            read_units=("read_units", "sum"),
+            write_units=("write_units", "sum"),
+        )
+        return grouped.sort_values(["read_units", "requests"], ascending=False, ignore_index=True)
+
+
+@dataclass
+class _IndexKeys:
+    hash_key: str
+    range_key: str | None = None
+
+
+class Connection:
+    """A DynamoDB client bound to :class:`Settings`, with a meter and an optional read-only guard.
+
+    Pass ``client`` to reuse an existing boto3 client (tests), or let the connection build one
+    from the settings. Never logs credentials.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client: Any = None,
+        session: boto3.session.Session | None = None,
+        meter: RequestMeter | None = None,
+        read_only: bool | None = None,
+    ) -> None:
+        self.settings = settings
+        self.read_only = settings.read_only if read_only is None else read_only
+        self.meter = meter if meter is not None else RequestMeter()
+        self.client = client if client is not None else make_client(settings, session=session)
+        # physical table name -> GSI key attributes, for write-unit amplification
+        self._gsi_keys: dict[str, list[_IndexKeys]] = {}
+
+    # -- naming -------------------------------------------------------------------------
+    def table_name(self, logical: str) -> str:
+        return self.settings.table_name(logical)
+
+    def logical_name(self, physical: str) -> str:
+        """The logical name configured for a physical table name (the physical name if none)."""
+        for logical, name in self.settings.table_names().items():
+            if name == physical:
+                return logical
+        return physical
+
+    def register_indexes(self, table: str, indexes: Iterable[tuple[str, str | None]]) -> None:
+        """Tell the meter which GSIs a table has, so writes count their GSI writes."""
+        self._gsi_keys[table] = [_IndexKeys(h, r) for h, r in indexes]
+
+    # -- calls ----------------------------------------------------------------------------
+    def call(self, operation: str, **params: Any) -> dict:
+        """Call one DynamoDB API operation (``"Query"``, ``"GetItem"``...) by its AWS name."""
+        if self.read_only and operation in WRITE_OPERATIONS:
+            raise ReadOnlyError(operation)
+        method = getattr(self.client, _snake(operation))
+        started = time.perf_counter()
+        table = params.get("TableName")
+        try:
+            response = method(**params)
+        except botocore.exceptions.ClientError as e:
+            self.meter.add(
+                RequestRecord(operation, table, params.get("IndexName"),
+                              duration_ms=(time.perf_counter() - started) * 1000,
+                              error=e.response.get("Error", {}).get("Code"))
+            )
+            error = translate_error(e, operation=operation, table=table)
+            if isinstance(error, TableNotFoundError) and table:
+                error = TableNotFoundError(self.logical_name(table), table)
+            raise error from e
+        except (botocore.exceptions.BotoCoreError, ValueError) as e:
+            raise translate_error(e, operation=operation, table=table,
+                                  endpoint=self.settings.endpoint_url) from e
+        record = meter_record(operation, params, response, gsi_keys=self._gsi_keys)
+        record.duration_ms = (time.perf_counter() - started) * 1000
+        self.meter.add(record)
+        return response
+
+    def describe_table(self, table: str) -> dict:
+        """DescribeTable of a logical (or physical) table; missing -> TableNotFoundError naming both."""
+        from .config import DEFAULT_TABLE_NAMES
+
+        physical = self.table_name(table) if table in DEFAULT_TABLE_NAMES else table
+        return self.call("DescribeTable", TableName=physical)["Table"]
+
+    def require_tables(self, logicals: Iterable[str]) -> None:
+        """Check that each logical table exists (one DescribeTable each; not billed as reads)."""
+        for logical in logicals:
+            self.describe_table(logical)
+
+
+def _snake(operation: str) -> str:
+    out = []
+    for i, ch in enumerate(operation):
+        if ch.isupper() and i:
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+def make_client(settings: Settings, *, session: boto3.session.Session | None = None):
+    """A low-level DynamoDB client: standard retry mode, bounded timeouts."""
+    config = botocore.config.Config(
+        retries={"mode": "standard", "max_attempts": 5},
+        connect_timeout=5,
+        read_timeout=30,
+        user_agent_extra="dynamo-reports",
+    )
+    kwargs: dict[str, Any] = {"region_name": settings.region, "config": config}
+    if settings.endpoint_url:
+        kwargs["endpoint_url"] = settings.endpoint_url
+    if session is None:
+        try:
+            session = boto3.session.Session(profile_name=settings.profile or None)
+        except botocore.exceptions.ProfileNotFound as e:
+            raise CredentialsError(f"AWS profile {settings.profile!r} not found in ~/.aws/config") from e
+    if settings.source == "demo" and session.get_credentials() is None:
+        # The embedded emulator accepts any credentials; never real ones needed.
+        kwargs["aws_access_key_id"] = "demo"
+        kwargs["aws_secret_access_key"] = "demo"
+    return session.client("dynamodb", **kwargs)
+
+
+def connect(settings: Settings | None = None, *, read_only: bool = False, **settings_kwargs) -> Connection:
+    """Shortcut: ``connect(endpoint_url=..., read_only=True)``."""
+    from .config import load_settings
+
+    if settings is None:
+        settings = load_settings(read_only=read_only, **settings_kwargs)
+    elif settings_kwargs:
+        settings = settings.with_(**settings_kwargs)
+    return Connection(settings, read_only=read_only or settings.read_only)
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+def translate_error(error: Exception, *, operation: str, table: str | None = None,
+                    endpoint: str | None = None) -> DynamoReportsError:
+    """Map a botocore error to a one-line library error."""
+    if isinstance(error, DynamoReportsError):
+        return error
+    if isinstance(error, botocore.exceptions.ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        message = error.response.get("Error", {}).get("Message", "")
+        if code == "ResourceNotFoundException":
+            return TableNotFoundError(table or "?", table or "?")
+        if code in {"AccessDeniedException", "AccessDenied"}:
+            return AccessDeniedError(operation, f"access denied for dynamodb:{operation} on {table or '*'}: {message}")
+        if code in {"UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
+                    "InvalidClientTokenId", "MissingAuthenticationTokenException"}:
+            return CredentialsError(f"AWS rejected the credentials ({code}): {message}")
+        out = DynamoReportsError(f"{operation} on {table or '?'} failed: {code}: {message}")
+        return out
+    if isinstance(error, botocore.exceptions.NoCredentialsError):
+        return CredentialsError(
+            "no AWS credentials found (profile, environment, SSO or role); "
+            "set AWS_PROFILE or run `aws configure`, or use --source demo"
+        )
+    if isinstance(error, botocore.exceptions.NoRegionError):
+        return EndpointError("no AWS region configured; pass --region")
+    if isinstance(error, (botocore.exceptions.EndpointConnectionError,
+                          botocore.exceptions.ConnectTimeoutError,
+                          botocore.exceptions.ReadTimeoutError,
+                          botocore.exceptions.ConnectionClosedError)):
+        where = endpoint or "the AWS DynamoDB endpoint"
+        return EndpointError(f"cannot reach {where}: {error}", endpoint=endpoint)
+    if isinstance(error, botocore.exceptions.ParamValidationError):
+        return DynamoReportsError(f"{operation}: invalid request: {error}")
+    return DynamoReportsError(f"{operation} on {table or '?'} failed: {error}")
+
+
+# -- metering ----------------------------------------------------------------------------------
+
+def _items_units(sizes: list[int], consistent: bool) -> float:
+    return capacity.read_units_for_query(sizes, consistent=consistent)
+
+
+def meter_record(operation: str, params: Mapping[str, Any], response: Mapping[str, Any],
+                 *, gsi_keys: Mapping[str, list[_IndexKeys]] | None = None) -> RequestRecord:
+    """Work out what one request read and wrote, by AWS's sizing rules."""
+    table = params.get("TableName")
+    index = params.get("IndexName")
+    consistent = bool(params.get("ConsistentRead", False))
+    rec = RequestRecord(operation, table, index, consistent=consistent)
+    gsi_keys = gsi_keys or {}
+
+    if operation == "GetItem":
+        item = response.get("Item")
+        size = capacity.wire_item_size(item) if item else 0
+        rec.items_returned = rec.items_examined = 1 if item else 0
+        rec.bytes_returned = size
+        rec.read_units = capacity.read_units_for_get(size, consistent=consistent)
+    elif operation in {"Query", "Scan"}:
+        items = response.get("Items", [])
+        sizes = [capacity.wire_item_size(i) for i in items]
+        rec.items_returned = response.get("Count", len(items))
+        rec.items_examined = response.get("ScannedCount", rec.items_returned)
+        rec.bytes_returned = sum(sizes)
+        if rec.items_examined > rec.items_returned or params.get("ProjectionExpression"):
+            # A filter or projection hides what was examined: estimate from the returned items.
+            rec.estimated = True
+            avg = (sum(sizes) / len(sizes)) if sizes else 1024
+            sizes = [int(avg)] * rec.items_examined
+        rec.read_units = capacity.read_units_for_query(sizes, consistent=consistent)
+    elif operation == "BatchGetItem":
+        responses = response.get("Responses", {})
+        # One record per call; the per-table split is kept in `table` when there is one table.
+        tables = list(responses) or list(params.get("RequestItems", {}))
+        rec.table = tables[0] if len(tables) == 1 else ",".join(tables)
+        units = 0.0
+        for tname, items in responses.items():
+            req = params.get("RequestItems", {}).get(tname, {})
+            cons = bool(req.get("ConsistentRead", False))
+            sizes = [capacity.wire_item_size(i) for i in items]
+            units += capacity.read_units_for_batch_get(sizes, consistent=cons)
+            rec.items_returned += len(items)
+            rec.bytes_returned += sum(sizes)
+        rec.items_examined = rec.items_returned
+        rec.read_units = units
+    elif operation == "TransactGetItems":
+        items = [r.get("Item") for r in response.get("Responses", []) if r.get("Item")]
+        sizes = [capacity.wire_item_size(i) for i in items]
+        rec.items_returned = rec.items_examined = len(items)
+        rec.bytes_returned = sum(sizes)
+        rec.read_units = sum(capacity.read_units_for_get(s, consistent=True, transactional=True) for s in sizes)
+    elif operation == "PutItem":
+        rec.write_units = _put_units(table, params.get("Item", {}), gsi_keys)
+    elif operation in {"UpdateItem", "DeleteItem"}:
+        attrs = response.get("Attributes")
+        size = capacity.wire_item_size(attrs) if attrs else 1
+        rec.estimated = attrs is None
+        rec.write_units = capacity.write_units_for_item(size)
+    elif operation == "BatchWriteItem":
+        units = 0.0
+        for tname, reqs in params.get("RequestItems", {}).items():
+            for req in reqs:
+                if "PutRequest" in req:
+                    units += _put_units(tname, req["PutRequest"]["Item"], gsi_keys)
+                else:
+                    units += capacity.write_units_for_item(1)
+        rec.write_units = units
+    elif operation == "TransactWriteItems":
+        units = 0.0
+        for entry in params.get("TransactItems", []):
+            for kind, body in entry.items():
+                item = body.get("Item")
+                size = capacity.wire_item_size(item) if item else 1
+                units += capacity.write_units_for_item(size, transactional=True)
+        rec.write_units = units
+        rec.estimated = True
+    return rec
+
+
+def _put_units(table: str | None, item: Mapping[str, Any], gsi_keys: Mapping[str, list[_IndexKeys]]) -> float:
+    size = capacity.wire_item_size(item) if item else 1
+    gsi_sizes = [size for keys in gsi_keys.get(table or "", [])
+                 if keys.hash_key in item and (keys.range_key is None or keys.range_key in item)]
+    return capacity.write_units_for_put(size, gsi_projected_sizes=gsi_sizes)

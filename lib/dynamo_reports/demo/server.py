@@ -1,0 +1,105 @@
+"""The embedded DynamoDB: moto's ThreadedMotoServer on 127.0.0.1, a free port.
+
+It is a real DynamoDB-compatible HTTP endpoint: boto3 reaches it exactly as it reaches AWS
+(signed HTTP requests), only ``endpoint_url`` differs. Use it as a context manager::
+
+    with EmbeddedDynamo() as server:          # tables created, demo dataset loaded
+        conn = server.connect(read_only=True)
+        ...
+
+Moto keeps its state per process: two servers in one process share their tables.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from ..config import DEFAULT_REGION, Settings
+from ..connection import Connection
+from ..exceptions import EndpointError
+
+log = logging.getLogger(__name__)
+
+DEMO_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo"}
+
+
+class EmbeddedDynamo:
+    """Start/stop a moto server; optionally create every table and load the demo dataset."""
+
+    def __init__(self, *, port: int = 0, region: str = DEFAULT_REGION, seed: bool = True,
+                 create_tables: bool = True, settings: Settings | None = None) -> None:
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+            from ..exceptions import ParameterError
+
+            raise ParameterError("port", f"must be 0 (any free port) or 1-65535, got {port!r}")
+        self.port = port
+        self.region = region
+        self.seed = seed
+        self.create_tables = create_tables or seed
+        self._settings = settings
+        self._server: Any = None
+        self.endpoint_url: str | None = None
+        self.seed_summary: dict[str, int] = {}
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def start(self) -> "EmbeddedDynamo":
+        from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        try:
+            server.start()
+        except OSError as e:
+            raise EndpointError(f"cannot start the embedded DynamoDB on 127.0.0.1:{self.port}: {e}") from e
+        self._server = server
+        host, port = server.get_host_and_port()
+        self.port = port
+        self.endpoint_url = f"http://{host}:{port}"
+        log.info("embedded DynamoDB listening on %s", self.endpoint_url)
+        if self.create_tables:
+            from ..systems import ALL_TABLES, create_tables
+
+            conn = self.connect()
+            create_tables(conn, ALL_TABLES)
+            if self.seed:
+                from .dataset import load_demo_dataset
+
+                self.seed_summary = load_demo_dataset(conn)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self) -> "EmbeddedDynamo":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    # -- use --------------------------------------------------------------------------------
+    @property
+    def settings(self) -> Settings:
+        if self.endpoint_url is None:
+            raise EndpointError("the embedded DynamoDB is not running; call start() first")
+        base = self._settings or Settings(source="demo", region=self.region)
+        return base.with_(source="demo", endpoint_url=self.endpoint_url, region=self.region)
+
+    def connect(self, *, read_only: bool = False) -> Connection:
+        from ..systems import ALL_TABLES, register
+
+        conn = Connection(self.settings, read_only=read_only)
+        for spec in ALL_TABLES:
+            register(conn, spec)
+        return conn
+
+    def environment(self) -> dict[str, str]:
+        """Environment variables that point boto3 (and notebooks' kernels) at this server."""
+        return {"AWS_ENDPOINT_URL_DYNAMODB": self.endpoint_url or "", "AWS_DEFAULT_REGION": self.region,
+                **DEMO_CREDENTIALS}
+
+    def export_environment(self, environ: Any = None) -> None:
+        (os.environ if environ is None else environ).update(self.environment())

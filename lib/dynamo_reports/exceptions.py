@@ -1,0 +1,106 @@
+"""One base class, structured subclasses.
+
+Every error raised on purpose by dynamo-reports derives from :class:`DynamoReportsError`.
+Subclasses carry the fields callers branch on (``parameter``, ``table``, ``operation`` ...),
+so code never has to parse message text. The original botocore error, when there is one, is
+kept as ``__cause__`` (``raise ... from e``).
+"""
+
+from __future__ import annotations
+
+
+class DynamoReportsError(Exception):
+    """Base class of every error raised on purpose by dynamo-reports."""
+
+
+class ParameterError(DynamoReportsError, ValueError):
+    """A parameter has a wrong type or value. Raised before any network call."""
+
+    def __init__(self, parameter: str, problem: str):
+        self.parameter = parameter
+        self.problem = problem
+        super().__init__(f"parameter {parameter!r}: {problem}")
+
+
+class ConfigError(DynamoReportsError):
+    """The configuration (settings, TOML table map, environment) is unusable."""
+
+    def __init__(self, message: str, *, key: str | None = None):
+        self.key = key
+        super().__init__(message)
+
+
+class TableNotFoundError(DynamoReportsError):
+    """A logical table is unknown, or its physical table does not exist on the endpoint."""
+
+    def __init__(self, logical: str, physical: str | None = None, *, reason: str = "missing"):
+        self.logical = logical
+        self.physical = physical
+        self.reason = reason
+        if physical is None:
+            msg = f"unknown logical table {logical!r}"
+        else:
+            msg = (
+                f"table {physical!r} (logical table {logical!r}) does not exist on this endpoint; "
+                f"set [tables] {logical} = \"<physical name>\" in the TOML config (--config), "
+                f"or --env/--project for the name placeholders"
+            )
+        super().__init__(msg)
+
+
+class ReadOnlyError(DynamoReportsError):
+    """A write operation was attempted through a read-only connection."""
+
+    def __init__(self, operation: str):
+        self.operation = operation
+        super().__init__(
+            f"{operation} refused: this connection is read-only (report runs never write)"
+        )
+
+
+class ScanNotAllowedError(DynamoReportsError):
+    """A full-table scan was attempted without asking for it by name."""
+
+    def __init__(self, table: str):
+        self.table = table
+        super().__init__(
+            f"a full scan of {table!r} reads (and bills) every item; "
+            f"call it with allow_full_scan=True if that is what you want"
+        )
+
+
+class EndpointError(DynamoReportsError):
+    """The DynamoDB endpoint cannot be reached, or refused our credentials."""
+
+    def __init__(self, message: str, *, endpoint: str | None = None):
+        self.endpoint = endpoint
+        super().__init__(message)
+
+
+class CredentialsError(EndpointError):
+    """No AWS credentials were found, or they were rejected."""
+
+
+class AccessDeniedError(EndpointError):
+    """The credentials lack a permission; ``action`` names the denied API action."""
+
+    def __init__(self, action: str, message: str = ""):
+        self.action = action
+        super().__init__(message or f"access denied for dynamodb:{action}")
+
+
+class IncompleteReadError(DynamoReportsError):
+    """A paginated read could not be completed; no partial result is returned."""
+
+    def __init__(self, table: str, message: str):
+        self.table = table
+        super().__init__(f"{table}: {message}")
+
+
+class ReportError(DynamoReportsError):
+    """A report run failed (the notebook raised, or export failed)."""
+
+    def __init__(self, report: str, message: str, *, run_dir: str | None = None):
+        self.report = report
+        self.run_dir = run_dir
+        super().__init__(f"report {report!r}: {message}")

@@ -1,0 +1,281 @@
+"""reports/index.html: every run, newest first, with status and headline numbers.
+
+Built from the ``run.json`` files alone (``<output_dir>/<report>/<run-id>/run.json``), so it
+can be regenerated at any time and stays right when runs are deleted. Directories whose
+name starts with a dot (runs in progress: ``.<run-id>.partial``) are skipped. The page is
+self-contained (inline CSS, no script, no external request) and every value is escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from datetime import datetime, timezone
+from html import escape
+from pathlib import Path
+from urllib.parse import quote
+from typing import Any, Iterable, Mapping
+
+from .registry import REPORTS, ReportDef
+from .summary import atomic_write_text
+
+__all__ = ["INDEX_NAME", "load_runs", "render_index", "write_index"]
+
+INDEX_NAME = "index.html"
+
+
+def _parse_time(value: Any) -> datetime:
+    if isinstance(value, str) and value:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        except ValueError:
+            pass
+    return datetime.min.replace(tzinfo=timezone.utc)
+
+
+def load_runs(output_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """All readable ``run.json`` records under ``output_dir``, newest first.
+
+    Each record gets ``_dir`` (the run directory, relative to ``output_dir``, POSIX style).
+    Unreadable records are listed with status ``unreadable``.
+    """
+    root = Path(output_dir)
+    runs: list[dict[str, Any]] = []
+    if not root.is_dir():
+        return runs
+    for report_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for run_dir in sorted(p for p in report_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            run_file = run_dir / "run.json"
+            if not run_file.is_file():
+                continue
+            try:
+                with open(run_file, encoding="utf-8") as fh:
+                    record = json.load(fh)
+                if not isinstance(record, dict):
+                    raise ValueError("not an object")
+            except (OSError, ValueError) as exc:
+                record = {
+                    "report": report_dir.name,
+                    "run_id": run_dir.name,
+                    "status": "unreadable",
+                    "error": {"message": f"run.json unreadable: {exc}"},
+                }
+            record.setdefault("report", report_dir.name)
+            record.setdefault("run_id", run_dir.name)
+            record["_dir"] = f"{report_dir.name}/{run_dir.name}"
+            runs.append(record)
+    runs.sort(key=lambda r: (_parse_time(r.get("started")), str(r.get("run_id"))), reverse=True)
+    return runs
+
+
+def _fmt_number(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "–"
+        if value == int(value) and abs(value) < 1e15:
+            return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
+        if abs(value) >= 100:
+            return f"{value:,.2f}"
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _fmt_time(value: Any) -> str:
+    parsed = _parse_time(value)
+    if parsed.year == 1:
+        return str(value or "")
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _fmt_window(window: Any) -> str:
+    if not isinstance(window, Mapping):
+        return ""
+    start, end, label = window.get("start"), window.get("end"), window.get("label")
+    if start or end:
+        span = f"{start or '…'} → {end or '…'}"
+        if label and label != f"{start or ''}..{end or ''}":
+            span = f"{label}: {span}"
+    else:
+        span = str(label or "all")
+    tz = window.get("timezone")
+    if tz and tz != "UTC":
+        span += f" ({tz})"
+    return span
+
+
+def _title_for(record: Mapping[str, Any], reports: Mapping[str, ReportDef]) -> str:
+    name = str(record.get("report", ""))
+    if record.get("title"):
+        return str(record["title"])
+    return reports[name].title if name in reports else name
+
+
+def _headlines(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    values = record.get("headlines")
+    if not isinstance(values, Mapping):
+        return []
+    return [(str(k), _fmt_number(v)) for k, v in values.items()]
+
+
+_CSS = """
+body { font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+       color: #1f2328; margin: 0; background: #fff; }
+main { max-width: 1200px; margin: 0 auto; padding: 24px 28px 48px; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 28px 0 8px; }
+p.meta { color: #666; margin: 0 0 16px; font-size: 13px; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; font-variant-numeric: tabular-nums; }
+th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #e2e2e2; vertical-align: top; }
+thead th { border-bottom: 2px solid #999; background: #f5f5f5; }
+tbody tr:nth-child(even) { background: #fafafa; }
+.status { font-weight: 600; white-space: nowrap; }
+.status-ok { color: #1a7f37; }
+.status-failed, .status-unreadable { color: #fff; background: #cf222e; padding: 1px 6px; border-radius: 3px; }
+tr.run-failed, tr.run-unreadable { background: #fdecea !important; }
+.error { color: #8a1c12; font-size: 12px; margin-top: 4px; white-space: pre-wrap; }
+dl.headlines { margin: 0; display: grid; grid-template-columns: auto auto; gap: 0 10px; }
+dl.headlines dt { color: #666; }
+dl.headlines dd { margin: 0; text-align: right; }
+a { color: #0969da; }
+.links a { margin-right: 8px; white-space: nowrap; }
+.empty { color: #666; }
+"""
+
+
+def render_index(
+    runs: Iterable[Mapping[str, Any]],
+    *,
+    latest: Mapping[str, str] | None = None,
+    reports: Mapping[str, ReportDef] | None = None,
+    generated: datetime | None = None,
+) -> str:
+    """The index page for ``runs`` (newest first); ``latest`` maps report → relative latest.html."""
+    reports = REPORTS if reports is None else reports
+    latest = latest or {}
+    runs = list(runs)
+    generated = generated or datetime.now(timezone.utc)
+    e = escape
+    out: list[str] = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="generator" content="dynamo-reports">',
+        "<title>dynamo-reports — report runs</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body><main>",
+        "<h1>Report runs</h1>",
+        f'<p class="meta">{len(runs)} run(s) · generated {e(_fmt_time(generated.isoformat()))}</p>',
+    ]
+
+    # latest good report per report name
+    out.append("<h2>Latest reports</h2>")
+    if latest:
+        last_run: dict[str, Mapping[str, Any]] = {}
+        for r in runs:
+            last_run.setdefault(str(r.get("report")), r)
+        ordered = [n for n in reports if n in latest] + sorted(n for n in latest if n not in reports)
+        out.append('<table class="latest"><thead><tr><th>Report</th><th>Latest good report</th>'
+                   "<th>Last run</th></tr></thead><tbody>")
+        for name in ordered:
+            title = reports[name].title if name in reports else name
+            last = last_run.get(name, {})
+            status = str(last.get("status", ""))
+            out.append(
+                "<tr>"
+                f"<td>{e(title)} <code>{e(name)}</code></td>"
+                f'<td><a href="{e(quote(latest[name]))}">latest.html</a></td>'
+                f'<td>{e(_fmt_time(last.get("started")))} '
+                f'<span class="status status-{e(status)}">{e(status.upper())}</span></td>'
+                "</tr>"
+            )
+        out.append("</tbody></table>")
+    else:
+        out.append('<p class="empty">No successful run yet.</p>')
+
+    out.append("<h2>All runs (newest first)</h2>")
+    if not runs:
+        out.append('<p class="empty">No runs yet.</p>')
+    else:
+        out.append(
+            '<table class="runs"><thead><tr><th>Report</th><th>Run time</th><th>Status</th>'
+            "<th>Window</th><th>Headline numbers</th><th>Files</th></tr></thead><tbody>"
+        )
+        for r in runs:
+            status = str(r.get("status", "unknown"))
+            run_dir = str(r["_dir"])
+            title = _title_for(r, reports)
+            cells = [
+                f'<td>{e(title)}<br><code>{e(str(r.get("report", "")))}</code> '
+                f'<code>{e(str(r.get("run_id", "")))}</code></td>',
+                f'<td>{e(_fmt_time(r.get("started")))}'
+                + (f'<br><span class="meta">{e(_fmt_number(r.get("duration_s")))} s</span>'
+                   if r.get("duration_s") is not None else "")
+                + "</td>",
+            ]
+            status_html = f'<span class="status status-{e(status)}">{e(status.upper())}</span>'
+            error = r.get("error")
+            if isinstance(error, Mapping):
+                message = error.get("message") or " ".join(
+                    str(x) for x in (error.get("ename"), error.get("evalue")) if x
+                )
+                if message:
+                    status_html += f'<div class="error">{e(str(message)[:500])}</div>'
+            cells.append(f"<td>{status_html}</td>")
+            cells.append(f"<td>{e(_fmt_window(r.get('window')))}</td>")
+            heads = _headlines(r)
+            if heads:
+                cells.append(
+                    '<td><dl class="headlines">'
+                    + "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in heads)
+                    + "</dl></td>"
+                )
+            else:
+                cells.append("<td></td>")
+            files = r.get("_files", {})
+            links = [
+                f'<a href="{e(quote(f"{run_dir}/{fname}"))}">{e(label)}</a>'
+                for fname, label in (("report.html", "HTML"), ("report.ipynb", "notebook"),
+                                     ("summary.json", "summary.json"), ("run.json", "run.json"))
+                if files.get(fname, True)
+            ]
+            cells.append(f'<td class="links">{"".join(links)}</td>')
+            out.append(f'<tr class="run-{e(status)}">' + "".join(cells) + "</tr>")
+        out.append("</tbody></table>")
+    out.append("</main></body></html>")
+    return "\n".join(out) + "\n"
+
+
+def write_index(
+    output_dir: str | os.PathLike[str],
+    *,
+    reports: Mapping[str, ReportDef] | None = None,
+    now: datetime | None = None,
+) -> Path:
+    """Regenerate ``<output_dir>/index.html`` from the run records (atomically)."""
+    root = Path(output_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    runs = load_runs(root)
+    for r in runs:
+        run_dir = root / r["_dir"]
+        r["_files"] = {
+            name: (run_dir / name).is_file()
+            for name in ("report.html", "report.ipynb", "summary.json", "run.json")
+        }
+    latest = {
+        p.name: f"{p.name}/latest.html"
+        for p in sorted(root.iterdir())
+        if p.is_dir() and not p.name.startswith(".") and (p / "latest.html").is_file()
+    }
+    html = render_index(runs, latest=latest, reports=reports, generated=now)
+    return atomic_write_text(root / INDEX_NAME, html)

@@ -1,0 +1,373 @@
+"""Run one report: validate, execute with papermill, export HTML, record, index.
+
+Output layout (``output_dir`` defaults to ``reports``)::
+
+    <output_dir>/index.html                       every run, newest first
+    <output_dir>/<report>/latest.html             copy of the newest successful report.html
+    <output_dir>/<report>/<run-id>/report.html    offline HTML (no code, no parameters)
+    <output_dir>/<report>/<run-id>/report.ipynb   the executed notebook
+    <output_dir>/<report>/<run-id>/summary.json   written by the notebook at ``summary_path``
+    <output_dir>/<report>/<run-id>/run.json       status, times, window, parameters, headlines
+
+The run id is the start time in UTC, ``20261126T081500Z`` (``-2``, ``-3`` ... appended if
+taken). The run is executed in a hidden ``.<run-id>.partial`` directory that is renamed to
+``<run-id>`` only once everything is written, so a crash never leaves half a run (a crashed
+run's partial directory is removed, and the index ignores dot-directories).
+
+Parameters are validated against the notebook's ``parameters`` cell before anything is
+created (:func:`validate_parameters`). ``summary_path`` is set by the runner.
+
+A notebook that raises (papermill's ``PapermillExecutionError``) — or a kernel that dies, or
+a notebook that finishes without writing ``summary.json`` — makes a *failed* run: the
+executed notebook and its HTML (the failing cell's traceback visible) are kept, ``run.json``
+records the error, ``latest.html`` is left alone, the index is updated, and
+:class:`ReportError` is raised with ``run_dir`` set (and ``result``, the :class:`RunResult`).
+
+Kernel: papermill starts the kernel named in the notebook's kernelspec (``python3``).
+jupyter_client runs the native ``python3`` kernel with ``sys.executable``, i.e. the
+interpreter running this code (the project's virtualenv). A user-level ``python3``
+kernelspec pointing at another interpreter would win; pass ``kernel_name`` then.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit, urlunsplit
+
+import papermill
+from papermill.exceptions import PapermillExecutionError, strip_color
+
+from .. import __version__
+from ..exceptions import DynamoReportsError, ParameterError, ReportError
+from .export import export_html
+from .index import write_index
+from .parameters import COMMON_PARAMETERS, notebook_parameters, validate_parameters
+from .periods import resolve_period
+from .registry import REPORTS, ReportDef, get_report, notebooks_dir as default_notebooks_dir
+from .summary import atomic_write_bytes, atomic_write_text, read_summary, to_jsonable
+
+__all__ = ["RunResult", "run_report", "safe_parameters"]
+
+RUNNER_PARAMETERS = ("summary_path",)
+_RUN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_SENSITIVE = re.compile(r"key|secret|token|password|passwd|credential", re.IGNORECASE)
+_SAFE_NAMES = frozenset(COMMON_PARAMETERS) - set(RUNNER_PARAMETERS)
+REDACTED = "<redacted>"
+
+
+@dataclass
+class RunResult:
+    """What one report run produced."""
+
+    report: str
+    run_id: str
+    status: str  # "ok" | "failed"
+    run_dir: Path
+    html_path: Path | None
+    summary: dict[str, Any] | None
+    error: str | None
+    started: datetime
+    finished: datetime
+    notebook_path: Path | None = None
+    latest_path: Path | None = None
+    error_detail: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def duration_s(self) -> float:
+        return (self.finished - self.started).total_seconds()
+
+
+def _utc(moment: datetime | None) -> datetime:
+    if moment is None:
+        return datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _one_line(text: Any, limit: int = 300) -> str:
+    line = " ".join(strip_color(str(text)).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _clean_url(url: str) -> str:
+    """Drop user-info, query and fragment from a URL (they may carry credentials)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return REDACTED
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def safe_parameters(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameters fit for run.json: secrets dropped, unknown strings redacted.
+
+    A name containing key/secret/token/password/credential is dropped. The common
+    parameters keep their values (``endpoint_url`` without user-info or query). Other
+    parameters keep numbers, booleans and ``None``; any other value is ``"<redacted>"``.
+    """
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in RUNNER_PARAMETERS or _SENSITIVE.search(name):
+            continue
+        if name == "endpoint_url" and isinstance(value, str) and value:
+            out[name] = _clean_url(value)
+        elif name in _SAFE_NAMES or value is None or isinstance(value, (bool, int, float)):
+            out[name] = value
+        else:
+            out[name] = REDACTED
+    return out
+
+
+def _reserve_run_dir(report_dir: Path, base_id: str) -> tuple[str, Path]:
+    """Pick a free run id (``base``, ``base-2``, ...) and create its ``.partial`` directory."""
+    for n in itertools.count(1):
+        run_id = base_id if n == 1 else f"{base_id}-{n}"
+        final = report_dir / run_id
+        partial = report_dir / f".{run_id}.partial"
+        if final.exists():
+            continue
+        try:
+            partial.mkdir()
+        except FileExistsError:
+            continue
+        if final.exists():  # lost a race with a run that just finished
+            partial.rmdir()
+            continue
+        return run_id, partial
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _window(effective: Mapping[str, Any], summary: Mapping[str, Any] | None, started: datetime) -> dict[str, Any]:
+    if summary and isinstance(summary.get("window"), Mapping):
+        w = summary["window"]
+        return {k: w.get(k) for k in ("start", "end", "label", "timezone")}
+    tz = str(effective.get("timezone") or "UTC")
+    start, end = str(effective.get("start") or ""), str(effective.get("end") or "")
+    label = str(effective.get("period") or "")
+    if start or end:
+        return {"start": start or None, "end": end or None, "label": label or f"{start}..{end}", "timezone": tz}
+    if label:
+        as_of = str(effective.get("as_of") or "")
+        try:
+            today = date.fromisoformat(as_of[:10]) if as_of else None
+            return resolve_period(label, timezone=tz, today=today, now=started).to_dict()
+        except (ValueError, DynamoReportsError):
+            pass
+    return {"start": None, "end": None, "label": label or None, "timezone": tz}
+
+
+def _headlines(rdef: ReportDef, summary: Mapping[str, Any] | None) -> dict[str, Any]:
+    if not summary:
+        return {}
+    out: dict[str, Any] = {}
+    for key in rdef.headline_keys:
+        value = summary.get(key)
+        if value is None or isinstance(value, (bool, int, float, str)):
+            out[key] = value
+    return out
+
+
+def _newest_ok_run(report_dir: Path) -> str | None:
+    best: tuple[str, str] | None = None
+    for run_file in report_dir.glob("*/run.json"):
+        if run_file.parent.name.startswith("."):
+            continue
+        try:
+            record = json.loads(run_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(record, dict) or record.get("status") != "ok":
+            continue
+        key = (str(record.get("started", "")), run_file.parent.name)
+        if best is None or key > best:
+            best = key
+    return best[1] if best else None
+
+
+def run_report(
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    output_dir: str | os.PathLike[str] = "reports",
+    run_id: str | None = None,
+    now: datetime | None = None,
+    kernel_name: str | None = None,
+    reports: Mapping[str, ReportDef] | None = None,
+    notebooks_dir: str | os.PathLike[str] | None = None,
+    start_timeout: int = 60,
+    execution_timeout: int | None = None,
+) -> RunResult:
+    """Execute report ``name`` with ``params`` and export it; see the module docstring.
+
+    ``reports`` replaces the registry (tests), ``notebooks_dir`` the notebooks directory,
+    ``now`` the clock (run id and start time). Raises :class:`ParameterError` before
+    anything is written, :class:`ReportError` for a failed run (after recording it).
+    """
+    registry = REPORTS if reports is None else reports
+    rdef = get_report(name, registry)
+    nb_dir = Path(notebooks_dir).expanduser().resolve() if notebooks_dir is not None else default_notebooks_dir()
+    nb_path = rdef.notebook_path(nb_dir)
+    if not nb_path.is_file():
+        raise ReportError(name, f"notebook {nb_path} not found (this report is not available yet)")
+
+    specs = notebook_parameters(nb_path)
+    if "summary_path" not in specs:
+        raise ReportError(name, f"{nb_path.name} has no 'summary_path' parameter in its parameters cell")
+    cleaned = validate_parameters(nb_path, params or {}, reserved=RUNNER_PARAMETERS, specs=specs)
+    if run_id is not None and not _RUN_ID_RE.match(run_id):
+        raise ParameterError("run_id", f"{run_id!r}: use letters, digits, '.', '_' and '-' only")
+
+    started = _utc(now)
+    t0 = time.monotonic()
+    out_root = Path(output_dir).expanduser().resolve()
+    report_dir = out_root / rdef.name
+    report_dir.mkdir(parents=True, exist_ok=True)
+    run_id, partial = _reserve_run_dir(report_dir, run_id or started.strftime("%Y%m%dT%H%M%SZ"))
+    final = report_dir / run_id
+
+    nb_out = partial / "report.ipynb"
+    summary_file = partial / "summary.json"
+    html_file = partial / "report.html"
+    error: dict[str, Any] | None = None
+    summary: dict[str, Any] | None = None
+    has_html = False
+    try:
+        engine_kwargs: dict[str, Any] = {}
+        if execution_timeout is not None:
+            engine_kwargs["execution_timeout"] = execution_timeout
+        try:
+            papermill.execute_notebook(
+                str(nb_path),
+                str(nb_out),
+                parameters={**cleaned, "summary_path": str(summary_file)},
+                cwd=str(nb_path.parent),
+                kernel_name=kernel_name,
+                progress_bar=False,
+                log_output=False,
+                start_timeout=start_timeout,
+                **engine_kwargs,
+            )
+        except PapermillExecutionError as exc:
+            error = {
+                "ename": exc.ename,
+                "evalue": _one_line(exc.evalue, 2000),
+                "cell_index": exc.cell_index,
+                "exec_count": exc.exec_count,
+                "message": _one_line(
+                    f"{exc.ename}: {exc.evalue} (cell {exc.cell_index}, In [{exc.exec_count}])"
+                ),
+            }
+        except Exception as exc:  # kernel could not start or died, I/O, ...
+            error = {
+                "ename": type(exc).__name__,
+                "evalue": _one_line(exc, 2000),
+                "cell_index": None,
+                "exec_count": None,
+                "message": _one_line(f"{type(exc).__name__}: {exc}"),
+            }
+
+        if summary_file.is_file():
+            try:
+                summary = read_summary(summary_file)
+            except (OSError, ValueError) as exc:
+                if error is None:
+                    error = {"ename": "InvalidSummary", "evalue": _one_line(exc),
+                             "cell_index": None, "exec_count": None,
+                             "message": f"summary.json is not a JSON object: {_one_line(exc)}"}
+        elif error is None:
+            error = {"ename": "MissingSummary", "evalue": "no summary.json at summary_path",
+                     "cell_index": None, "exec_count": None,
+                     "message": "the notebook finished but did not write summary.json at summary_path"}
+
+        if nb_out.is_file():
+            banner = None
+            if error is not None:
+                banner = (f"This run FAILED — {error['message']}. "
+                          "The error output is shown below where the notebook stopped.")
+            try:
+                export_html(nb_out, html_file, title=rdef.title, banner=banner,
+                            banner_kind="failed" if error else "info")
+                has_html = True
+            except Exception as exc:
+                if error is None:
+                    error = {"ename": type(exc).__name__, "evalue": _one_line(exc),
+                             "cell_index": None, "exec_count": None,
+                             "message": _one_line(f"HTML export failed: {type(exc).__name__}: {exc}")}
+
+        finished = started + timedelta(seconds=time.monotonic() - t0)
+        status = "ok" if error is None else "failed"
+        effective = {n: s.default for n, s in specs.items() if n not in RUNNER_PARAMETERS}
+        effective.update(cleaned)
+        record = {
+            "report": rdef.name,
+            "title": rdef.title,
+            "run_id": run_id,
+            "status": status,
+            "started": _iso(started),
+            "finished": _iso(finished),
+            "duration_s": round((finished - started).total_seconds(), 3),
+            "notebook": nb_path.name,
+            "window": _window(effective, summary if status == "ok" else None, started),
+            "parameters": safe_parameters(effective),
+            "headlines": _headlines(rdef, summary) if status == "ok" else {},
+            "error": error,
+            "files": {
+                "html": "report.html" if has_html else None,
+                "notebook": "report.ipynb" if nb_out.is_file() else None,
+                "summary": "summary.json" if summary_file.is_file() else None,
+            },
+            "package_version": __version__,
+        }
+        atomic_write_text(
+            partial / "run.json",
+            json.dumps(to_jsonable(record), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+        )
+        os.rename(partial, final)
+    finally:
+        if partial.exists():
+            shutil.rmtree(partial, ignore_errors=True)
+
+    latest_path: Path | None = None
+    if status == "ok" and has_html and _newest_ok_run(report_dir) == run_id:
+        latest_path = atomic_write_bytes(report_dir / "latest.html", (final / "report.html").read_bytes())
+    write_index(out_root, reports=registry)
+
+    result = RunResult(
+        report=rdef.name,
+        run_id=run_id,
+        status=status,
+        run_dir=final,
+        html_path=final / "report.html" if has_html else None,
+        summary=summary,
+        error=error["message"] if error else None,
+        started=started,
+        finished=finished,
+        notebook_path=final / "report.ipynb" if (final / "report.ipynb").is_file() else None,
+        latest_path=latest_path,
+        error_detail=error,
+    )
+    if error is not None:
+        where = f"; executed notebook: {result.notebook_path}" if result.notebook_path else ""
+        exc = ReportError(rdef.name, f"run {run_id} failed: {error['message']}{where}", run_dir=str(final))
+        exc.result = result  # type: ignore[attr-defined]
+        raise exc
+    return result

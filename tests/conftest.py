@@ -1,0 +1,25 @@
+"""Shared fixtures: an embedded DynamoDB (real moto HTTP server) for the unit tests."""
+
+from __future__ import annotations
+
+import pytest
+
+collect_ignore_glob = ["fixtures/*"]
+
+
+@pytest.fixture(scope="session")
+def dynamo():
+    """Every table of the five systems, empty, on a moto server over HTTP.
+
+    Moto keeps state per process, so tests share the tables: use unique keys per test.
+    """
+    from dynamo_reports.demo.server import EmbeddedDynamo
+
+    with EmbeddedDynamo(seed=False) as server:
+        yield server
+
+
+@pytest.fixture
+def conn(dynamo):
+    """A fresh metered connection (its meter starts empty)."""
+    return dynamo.connect()
