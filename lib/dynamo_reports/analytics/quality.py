@@ -1,0 +1,54 @@
+"""Data-quality findings: malformed or inconsistent items are counted and listed, never dropped.
+
+Every report collects its findings in one :class:`Findings`: the rule that fired, the key of
+the item, and what is wrong. The report shows the table; ``summary.json`` gets
+:meth:`Findings.counts` as ``data_quality``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import pandas as pd
+
+COLUMNS = ["rule", "table", "key", "detail"]
+
+
+@dataclass
+class Findings:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    rules: dict[str, str] = field(default_factory=dict)  # rule -> one-line description
+
+    def describe(self, rule: str, description: str) -> None:
+        """Declare a rule (so a rule that found nothing still appears with 0)."""
+        self.rules.setdefault(rule, description)
+
+    def add(self, rule: str, key: Any, detail: str, *, table: str = "") -> None:
+        self.rules.setdefault(rule, rule.replace("_", " "))
+        self.rows.append({"rule": rule, "table": table, "key": str(key), "detail": detail})
+
+    def extend(self, rule: str, keys: Iterable[Any], detail: str, *, table: str = "") -> None:
+        for key in keys:
+            self.add(rule, key, detail, table=table)
+
+    def counts(self) -> dict[str, int]:
+        """Count per rule, every declared rule included (0 when it found nothing)."""
+        out = {rule: 0 for rule in self.rules}
+        for row in self.rows:
+            out[row["rule"]] = out.get(row["rule"], 0) + 1
+        return out
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=COLUMNS)
+
+    def summary_frame(self) -> pd.DataFrame:
+        counts = self.counts()
+        return pd.DataFrame(
+            [{"rule": r, "what it checks": self.rules.get(r, ""), "items": n} for r, n in counts.items()],
+            columns=["rule", "what it checks", "items"],
+        )

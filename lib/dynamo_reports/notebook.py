@@ -1,0 +1,275 @@
+"""What every report notebook does around its analysis: connect, header, tables, data quality, cost.
+
+A report notebook starts with::
+
+    from dynamo_reports.notebook import open_report
+    report = open_report("pnl", "Trading bot — P&L", tables=["trades", "bot_config", "reports"],
+                         source=source, endpoint_url=endpoint_url, region=region, profile=profile,
+                         env=env, project=project, config_file=config_file, period=period,
+                         start=start, end=end, timezone=timezone, as_of=as_of, summary_path=summary_path)
+    report.header()
+
+and ends with ``report.cost()`` and ``report.write_summary({...})``. The connection is
+read-only. Values from the tables are always shown escaped (:meth:`ReportContext.table`,
+:meth:`ReportContext.md`): a lead named ``<script>`` is shown as text.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone as dt_timezone
+from typing import Any, Callable, Iterable, Mapping
+
+import pandas as pd
+
+from . import __version__
+from .analytics.quality import Findings
+from .config import Settings, load_settings
+from .connection import Connection
+from .exceptions import ParameterError
+
+_MEMO: dict[tuple, Any] = {}
+_EMBEDDED: dict[str, Any] = {}
+
+
+def _display(obj: Any) -> None:
+    try:
+        from IPython.display import display
+    except ImportError:  # plain Python: print a text form
+        print(obj)
+        return
+    display(obj)
+
+
+def _markdown(text: str) -> None:
+    try:
+        from IPython.display import Markdown
+    except ImportError:
+        print(text)
+        return
+    _display(Markdown(text))
+
+
+def _html(text: str) -> None:
+    try:
+        from IPython.display import HTML
+    except ImportError:
+        print(text)
+        return
+    _display(HTML(text))
+
+
+def esc(value: Any) -> str:
+    """Escape a table value for Markdown output: HTML special characters, then Markdown marks."""
+    text = html.escape(str(value), quote=False)
+    for ch in "\\`*_[]|#":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _embedded_endpoint() -> str:
+    """An in-kernel embedded demo DynamoDB, started once per kernel (interactive use without `make lab`)."""
+    if "server" not in _EMBEDDED:
+        from .demo.server import EmbeddedDynamo
+
+        _EMBEDDED["server"] = EmbeddedDynamo().start()
+    return _EMBEDDED["server"].endpoint_url
+
+
+@dataclass
+class ReportContext:
+    name: str
+    title: str
+    settings: Settings
+    conn: Connection
+    tables: list[str]
+    start: date | None
+    end: date | None
+    period: str
+    timezone: str
+    as_of: pd.Timestamp
+    summary_path: str = ""
+    findings: Findings = field(default_factory=Findings)
+
+    # -- window -------------------------------------------------------------------------------
+    @property
+    def is_demo(self) -> bool:
+        return self.settings.source == "demo"
+
+    def bounds_utc(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """[start, end) of the window as UTC instants (local midnights in ``timezone``)."""
+        def midnight(d: date) -> pd.Timestamp:
+            return pd.Timestamp(d).tz_localize(self.timezone).tz_convert("UTC")
+
+        lo = midnight(self.start) if self.start else None
+        hi = midnight(self.end + pd.Timedelta(days=1)) if self.end else None
+        return lo, hi
+
+    def in_window(self, times: pd.Series) -> pd.Series:
+        lo, hi = self.bounds_utc()
+        mask = times.notna()
+        if lo is not None:
+            mask &= times >= lo
+        if hi is not None:
+            mask &= times < hi
+        return mask
+
+    @property
+    def window_label(self) -> str:
+        if self.start is None and self.end is None:
+            return "all data"
+        lo = self.start.isoformat() if self.start else "beginning"
+        hi = self.end.isoformat() if self.end else "now"
+        label = f" ({self.period})" if self.period else ""
+        return f"{lo} → {hi}{label}, {self.timezone}"
+
+    def window_dict(self) -> dict[str, Any]:
+        return {"start": self.start.isoformat() if self.start else None,
+                "end": self.end.isoformat() if self.end else None,
+                "label": self.period, "timezone": self.timezone}
+
+    # -- memoized loads -------------------------------------------------------------------------
+    def load(self, key: str, loader: Callable[[], Any], *, refresh: bool = False) -> Any:
+        """Memoize a table load for the kernel session; ``refresh=True`` reads again."""
+        memo_key = (self.settings.endpoint_url, self.settings.region, self.settings.env, self.settings.project,
+                    tuple(sorted(self.settings.tables.items())), key)
+        if refresh or memo_key not in _MEMO:
+            _MEMO[memo_key] = loader()
+        return _MEMO[memo_key]
+
+    # -- display ----------------------------------------------------------------------------------
+    def header(self) -> None:
+        names = ", ".join(f"`{self.settings.table_name(t)}`" for t in self.tables)
+        source = ("**DEMO DATA** — embedded DynamoDB with the deterministic demo dataset"
+                  if self.is_demo else f"AWS {self.settings.region}" + (" (custom endpoint)" if self.settings.endpoint_url else ""))
+        if self.is_demo:
+            _html('<div style="background:#fff3cd;border:1px solid #e0b000;padding:6px 10px;font-weight:bold">'
+                  'DEMO DATA — not a real system. Run with <code>--source aws</code> for your tables.</div>')
+        _markdown(
+            f"# {esc(self.title)}\n\n"
+            f"| | |\n|---|---|\n"
+            f"| Source | {source} |\n"
+            f"| Tables read | {names} |\n"
+            f"| Data window | {esc(self.window_label)} |\n"
+            f"| As of | {self.as_of.strftime('%Y-%m-%d %H:%M UTC')} |\n"
+            f"| dynamo-reports | {__version__} |\n"
+        )
+
+    def md(self, template: str, **values: Any) -> None:
+        """Markdown with ``{name}`` placeholders filled by escaped values."""
+        _markdown(template.format(**{k: esc(v) for k, v in values.items()}))
+
+    def table(self, frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 50,
+              formats: Mapping[str, str] | None = None, index: bool = False) -> None:
+        """Show a DataFrame as an escaped HTML table (values formatted, at most ``max_rows`` rows)."""
+        shown = frame.head(max_rows).copy()
+        for col, fmt in (formats or {}).items():
+            if col in shown:
+                shown[col] = shown[col].map(lambda v, f=fmt: "" if v is None or (isinstance(v, float) and pd.isna(v))
+                                            else f.format(v))
+        for col in shown.columns:
+            if pd.api.types.is_datetime64_any_dtype(shown[col]):
+                shown[col] = shown[col].dt.strftime("%Y-%m-%d %H:%M")
+        text = shown.to_html(index=index, escape=True, na_rep="", border=0, classes="dr-table")
+        if caption:
+            text = f"<p><b>{html.escape(caption)}</b></p>" + text
+        if len(frame) > max_rows:
+            text += f"<p><i>{max_rows} of {len(frame)} rows shown.</i></p>"
+        if frame.empty:
+            text = (f"<p><b>{html.escape(caption)}</b></p>" if caption else "") + "<p><i>none</i></p>"
+        _html(text)
+
+    def data_quality(self, *, max_rows: int = 100) -> None:
+        """The data-quality section: counts per rule, then every finding (key + what is wrong)."""
+        total = self.findings.total
+        _markdown("## Data quality\n\n" + (
+            "No malformed or inconsistent items found." if total == 0 else
+            f"**{total}** finding(s). Items listed here are kept out of the computations they would "
+            "distort, and counted — never silently dropped."))
+        self.table(self.findings.summary_frame(), caption="Findings per rule")
+        if total:
+            self.table(self.findings.to_frame(), caption="Findings", max_rows=max_rows)
+
+    def read_units(self) -> float:
+        return float(self.conn.meter.totals()["read_units"])
+
+    def cost(self) -> dict[str, Any]:
+        """The "cost of this report" section: requests and read units by AWS's sizing rules."""
+        from .capacity import price_table
+
+        totals = self.conn.meter.totals()
+        prices = price_table(self.settings.region)
+        rru_price = prices["on_demand.read_request_unit"].usd
+        usd = totals["read_units"] * rru_price
+        _markdown(
+            "## Cost of this report\n\n"
+            f"{totals['requests']} request(s), {totals['items_returned']} item(s) returned, "
+            f"**{totals['read_units']:g} read request units** (computed by AWS's sizing rules from the items "
+            "read; a local emulator's own ConsumedCapacity figures are placeholders) — "
+            f"about ${usd:.8f} on on-demand pricing in {esc(self.settings.region)} "
+            f"(${rru_price * 1e6:.4f} per million read request units; {esc(prices['on_demand.read_request_unit'].source)})."
+        )
+        self.table(self.conn.meter.by_table(), caption="Requests by operation, table and index",
+                   formats={"read_units": "{:g}", "write_units": "{:g}"})
+        return totals
+
+    def write_summary(self, summary: Mapping[str, Any]) -> dict[str, Any]:
+        """Add ``data_quality``, ``read_units``, ``window``, ``as_of``, ``source``; write summary.json."""
+        full = dict(summary)
+        full.setdefault("data_quality", self.findings.counts())
+        full.setdefault("read_units", self.read_units())
+        full.setdefault("window", self.window_dict())
+        full.setdefault("as_of", self.as_of.isoformat())
+        full.setdefault("source", self.settings.source)
+        if self.summary_path:
+            from .reporting.summary import write_summary
+
+            write_summary(full, self.summary_path)
+        return full
+
+
+def open_report(name: str, title: str, *, tables: Iterable[str], source: str = "demo", endpoint_url: str = "",
+                region: str = "", profile: str = "", env: str = "", project: str = "", config_file: str = "",
+                period: str = "", start: str = "", end: str = "", timezone: str = "UTC", as_of: str = "",
+                summary_path: str = "") -> ReportContext:
+    """Resolve the common parameters into a read-only, metered :class:`ReportContext`."""
+    from .reporting.periods import resolve_period, window_from_dates
+
+    if source not in ("demo", "aws"):
+        raise ParameterError("source", f"must be 'demo' or 'aws', got {source!r}")
+    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB", "")
+    if source == "demo" and not endpoint:
+        endpoint = _embedded_endpoint()
+    settings = load_settings(source=source, region=region, profile=profile, endpoint_url=endpoint, env=env,
+                             project=project, config_file=config_file or None, read_only=True)
+    if as_of:
+        from .codec import parse_timestamp
+
+        stamp = parse_timestamp(as_of)
+        if stamp is None:
+            raise ParameterError("as_of", f"not a readable time: {as_of!r}")
+    elif source == "demo":
+        from .demo.dataset import AS_OF
+
+        stamp = pd.Timestamp(AS_OF)
+    else:
+        stamp = pd.Timestamp(datetime.now(dt_timezone.utc)).floor("s")
+    if start or end:
+        window = window_from_dates(start or None, end or None, timezone, label=period or None)
+    else:
+        window = resolve_period(period or "all", timezone=timezone,
+                                today=stamp.tz_convert(timezone).date())
+    conn = Connection(settings, read_only=True)
+    from .systems import ALL_TABLES, register
+
+    for spec in ALL_TABLES:
+        register(conn, spec)
+    tables = list(tables)
+    for logical in tables:  # unknown logical names fail here, before any request
+        settings.table_name(logical)
+    conn.require_tables(tables)  # DescribeTable (not billed): a missing table is named before any read
+    return ReportContext(name=name, title=title, settings=settings, conn=conn, tables=tables,
+                         start=window.start, end=window.end, period=window.label, timezone=window.timezone,
+                         as_of=stamp, summary_path=summary_path)

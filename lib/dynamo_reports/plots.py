@@ -1,0 +1,79 @@
+"""matplotlib helpers: one visual style for every report.
+
+Every chart has a title, labelled axes with units, readable dates and the same palette.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib
+
+PALETTE = ["#1f6f8b", "#e07a1f", "#3a9a5b", "#c23b3b", "#7a5ea8", "#8c6d46", "#d45d9e", "#6b6b6b"]
+GAIN, LOSS, NEUTRAL = "#3a9a5b", "#c23b3b", "#6b6b6b"
+
+
+def use_style() -> None:
+    """Apply the report style (call once per notebook)."""
+    import matplotlib.pyplot as plt
+    from cycler import cycler
+
+    plt.rcParams.update({
+        "figure.figsize": (9, 3.6),
+        "figure.dpi": 96,
+        "axes.prop_cycle": cycler(color=PALETTE),
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.titleweight": "bold",
+        "axes.titlesize": 11,
+        "font.size": 9,
+        "legend.frameon": False,
+        "svg.hashsalt": "dynamo-reports",
+    })
+
+
+def figure(title: str, *, xlabel: str = "", ylabel: str = "", size: tuple[float, float] | None = None):
+    """A new figure and axes with title and labels set."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=size) if size else plt.subplots()
+    ax.set_title(title)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    return fig, ax
+
+
+def money_axis(ax: Any, currency: str, axis: str = "y") -> None:
+    """Format an axis as money with its currency."""
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda v, _: f"{v:,.0f} {currency}" if abs(v) >= 100 else f"{v:,.2f} {currency}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def date_axis(ax: Any) -> None:
+    """Readable dates on the x axis."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def show(fig: Any) -> None:
+    """Render the figure into the notebook output (PNG, embedded in the HTML) and close it."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    plt.show()
+    plt.close(fig)
+
+
+def empty(ax: Any, message: str = "no data in this window") -> None:
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color=NEUTRAL)
+    ax.set_xticks([])
+    ax.set_yticks([])
