@@ -300,12 +300,12 @@ def cmd_tables(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
+    settings = _settings_from(args, source="aws")
+    _refuse_aws(settings, args.allow_aws, "seed")
     from .connection import Connection
     from .demo.dataset import load_demo_dataset
     from .systems import ALL_TABLES, create_tables
 
-    settings = _settings_from(args, source="aws")
-    _refuse_aws(settings, args.allow_aws, "seed")
     conn = Connection(settings)
     create_tables(conn, ALL_TABLES)
     counts = load_demo_dataset(conn)

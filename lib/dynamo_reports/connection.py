@@ -251,8 +251,8 @@ def make_client(settings: Settings, *, session: boto3.session.Session | None = N
             session = boto3.session.Session(profile_name=settings.profile or None)
         except botocore.exceptions.ProfileNotFound as e:
             raise CredentialsError(f"AWS profile {settings.profile!r} not found in ~/.aws/config") from e
-    if settings.source == "demo" and session.get_credentials() is None:
-        # The embedded emulator accepts any credentials; never real ones needed.
+    if (settings.source == "demo" or not settings.targets_aws) and session.get_credentials() is None:
+        # Local emulators (moto, DynamoDB Local) accept any credentials; real ones are never needed.
         kwargs["aws_access_key_id"] = "demo"
         kwargs["aws_secret_access_key"] = "demo"
     return session.client("dynamodb", **kwargs)

@@ -1,0 +1,77 @@
+"""The dynamo-reports command: tables, seed, demo-server, error handling."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from dynamo_reports.cli import main
+
+
+def test_tables_lists_every_spec(capsys):
+    assert main(["tables", "--env", "prod"]) == 0
+    out = capsys.readouterr().out
+    for name in ("solanashares-logistic", "discord-bot-config", "trading-bot-prod-trades",
+                 "commercive-leads-prod", "flavaflav-lists-prod"):
+        assert name in out
+    assert "GSI WalletAddressIndex: GSI_PK / GSI_SK  projection ALL" in out
+    assert "TTL attribute: ttl" in out
+
+
+def test_tables_json(capsys):
+    assert main(["tables", "--json"]) == 0
+    specs = json.loads(capsys.readouterr().out)
+    # 000:1 + 001:1 + 002:3 + 003:5 + 004:4 = 14 tables
+    assert len(specs) == 14
+    trades = next(s for s in specs if s["logical"] == "trades")
+    assert [i["name"] for i in trades["indexes"]] == ["gsi1-symbol-date", "gsi2-date", "gsi3-status"]
+
+
+@pytest.mark.parametrize("argv", [["seed"], ["tables", "--create"],
+                                  ["seed", "--endpoint-url", "https://dynamodb.eu-west-3.amazonaws.com"]])
+def test_writes_to_real_aws_are_refused(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--allow-aws" in err and err.count("\n") == 1
+
+
+def test_tables_create_and_seed_on_a_local_endpoint(capsys):
+    from dynamo_reports.demo.server import EmbeddedDynamo
+
+    with EmbeddedDynamo(create_tables=False, seed=False) as server:
+        assert main(["tables", "--create", "--endpoint-url", server.endpoint_url, "--env", "clitest"]) == 0
+        out = capsys.readouterr().out
+        assert "created commercive-leads-clitest" in out
+        conn = server.connect()
+        names = conn.call("ListTables")["TableNames"]
+        assert "flavaflav-distributions-clitest" in names
+
+
+def test_unreachable_endpoint_is_one_line_exit_3(capsys):
+    code = main(["tables", "--create", "--endpoint-url", "http://127.0.0.1:9", "--env", "x"])
+    err = capsys.readouterr().err
+    assert code == 3 and "cannot reach http://127.0.0.1:9" in err and "Traceback" not in err
+
+
+def test_bad_config_file_exit_2(tmp_path, capsys):
+    assert main(["tables", "--config", str(tmp_path / "nope.toml")]) == 2
+    assert "config_file" in capsys.readouterr().err
+
+
+def test_demo_server_starts_and_stops_cleanly():
+    proc = subprocess.Popen([sys.executable, "-m", "dynamo_reports", "demo-server", "--port", "0", "--empty"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    deadline = time.monotonic() + 60
+    for line in proc.stdout:
+        lines.append(line)
+        if "stop with Ctrl-C" in line or time.monotonic() > deadline:
+            break
+    endpoint = next(l.split()[-1] for l in lines if "listening on" in l)
+    assert endpoint.startswith("http://127.0.0.1:")
+    proc.send_signal(signal.SIGINT)
+    rest, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "stopped" in rest
