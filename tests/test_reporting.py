@@ -654,6 +654,9 @@ def test_failed_run_keeps_executed_notebook_and_html(runs):
     assert "\x1b" not in raw and "[0;31m" not in raw
     assert "NEVER-REACHED" not in raw
     assert soup.select_one(".dr-banner-failed") is not None
+    # papermill's marker cells survive intact: a link to the failing cell, and the anchor
+    assert soup.find("a", href="#papermill-error-cell") is not None
+    assert soup.find(id="papermill-error-cell") is not None
 
 
 def test_failed_run_leaves_latest_html_untouched(runs):

@@ -42,9 +42,15 @@ def server():
         yield srv
 
 
+@pytest.fixture(scope="module")
+def client(server):
+    return server.connect().client  # building a boto3 client is the slow part: once per module
+
+
 @pytest.fixture
-def conn(server):
-    return server.connect()
+def conn(server, client):
+    """A fresh metered connection (empty meter) over the module's client."""
+    return Connection(server.settings, client=client)
 
 
 @pytest.fixture

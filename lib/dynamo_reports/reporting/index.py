@@ -88,6 +88,19 @@ def _fmt_number(value: Any) -> str:
     return str(value)
 
 
+def _fmt_duration(value: Any) -> str:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if not math.isfinite(seconds):
+        return ""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {secs:02d} s"
+
+
 def _fmt_time(value: Any) -> str:
     parsed = _parse_time(value)
     if parsed.year == 1:
@@ -219,7 +232,7 @@ def render_index(
                 f'<td>{e(title)}<br><code>{e(str(r.get("report", "")))}</code> '
                 f'<code>{e(str(r.get("run_id", "")))}</code></td>',
                 f'<td>{e(_fmt_time(r.get("started")))}'
-                + (f'<br><span class="meta">{e(_fmt_number(r.get("duration_s")))} s</span>'
+                + (f'<br><span class="meta">{e(_fmt_duration(r.get("duration_s")))}</span>'
                    if r.get("duration_s") is not None else "")
                 + "</td>",
             ]

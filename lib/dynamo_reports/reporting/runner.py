@@ -26,7 +26,10 @@ records the error, ``latest.html`` is left alone, the index is updated, and
 Kernel: papermill starts the kernel named in the notebook's kernelspec (``python3``).
 jupyter_client runs the native ``python3`` kernel with ``sys.executable``, i.e. the
 interpreter running this code (the project's virtualenv). A user-level ``python3``
-kernelspec pointing at another interpreter would win; pass ``kernel_name`` then.
+kernelspec pointing at another interpreter would win; pass ``kernel_name`` then. Where
+jupyter_client and pyzmq support it, the kernel's channels are CurveZMQ-encrypted
+(``KernelManager.transport_encryption = "auto"``), which also silences ipykernel's
+"running over TCP without encryption" warning on stderr.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import papermill
 from papermill.exceptions import PapermillExecutionError, strip_color
+from traitlets.config import Config
 
 from .. import __version__
 from ..exceptions import DynamoReportsError, ParameterError, ReportError
@@ -203,6 +207,18 @@ def _newest_ok_run(report_dir: Path) -> str | None:
     return best[1] if best else None
 
 
+def _kernel_config() -> Config | None:
+    """Ask jupyter_client for CurveZMQ transport encryption when it and pyzmq support it."""
+    try:
+        import zmq
+        from jupyter_client.manager import KernelManager
+    except ImportError:  # pragma: no cover
+        return None
+    if "transport_encryption" not in KernelManager.class_trait_names() or not zmq.has("curve"):
+        return None
+    return Config({"KernelManager": {"transport_encryption": "auto"}})
+
+
 def run_report(
     name: str,
     params: Mapping[str, Any] | None = None,
@@ -252,6 +268,9 @@ def run_report(
     has_html = False
     try:
         engine_kwargs: dict[str, Any] = {}
+        kernel_config = _kernel_config()
+        if kernel_config is not None:
+            engine_kwargs["config"] = kernel_config
         if execution_timeout is not None:
             engine_kwargs["execution_timeout"] = execution_timeout
         try:
