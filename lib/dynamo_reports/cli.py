@@ -238,16 +238,18 @@ def _run_planned(planned: list[tuple[str, dict]], output_dir: str) -> int:
 
 # -- servers, tables, seed ----------------------------------------------------------------------
 
-def _wait_for_stop() -> None:
+def _stop_event() -> threading.Event:
+    """An event set by Ctrl-C or SIGTERM (installed before anything starts: no race)."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    return stop
 
 
 def cmd_demo_server(args: argparse.Namespace) -> int:
     from .demo.server import EmbeddedDynamo
 
+    stop = _stop_event()
     with EmbeddedDynamo(port=args.port, seed=not args.empty) as server:
         counts = ", ".join(f"{k} {v}" for k, v in server.seed_summary.items()) or "no demo data"
         print(f"embedded DynamoDB (moto server) listening on {server.endpoint_url}")
@@ -257,7 +259,7 @@ def cmd_demo_server(args: argparse.Namespace) -> int:
               "AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_DEFAULT_REGION=eu-west-3")
         print(f"    dynamo-reports run pnl --source aws --endpoint-url {server.endpoint_url}")
         print("stop with Ctrl-C", flush=True)
-        _wait_for_stop()
+        stop.wait()
     print("embedded DynamoDB stopped")
     return EXIT_OK
 
