@@ -42,7 +42,8 @@ What it holds (as of ``AS_OF`` = 2025-06-30T18:00:00Z; history from ``START`` = 
   ``commission`` over *approved* leads.
 * **004 Flavaflav**: 40 members (some inactive), ~150 inventory links (gold / silver / bronze x
   eight link types, ``link_id = f"{quality}_{sanitized type}_{6 digits}"`` with the document's
-  rules: space, ``/``, ``-`` -> ``_``, ``%`` -> ``pct``), weekly distributions (Saturdays 20:00Z)
+  rules: space, ``/``, ``-`` -> ``_``, ``%`` -> ``pct``, via ``systems.flavaflav.sanitize_link_id``),
+  weekly distributions (Saturdays 20:00Z)
   from four lists (three active, one retired on 2025-02-01), each distributed link marked
   ``availability=distributed``.
 
@@ -175,16 +176,14 @@ def _wallet(rng: random.Random) -> str:
     return _b58encode(bytes(rng.getrandbits(8) for _ in range(32)))
 
 
-def _between(rng: random.Random, start: datetime, end: datetime, *, skew: float = 1.0) -> datetime:
-    """A whole-second time in [start, end); ``skew`` < 1 favours late times (growth)."""
-    u = rng.random() ** skew
+def _between(rng: random.Random, start: datetime, end: datetime, *, growth: float = 0.0) -> datetime:
+    """A whole-second time in [start, end). With probability ``growth`` the time is the later of
+    two uniform draws (density rising linearly), so ``growth`` > 0 favours late times."""
+    u = rng.random()
+    if growth and rng.random() < growth:
+        u = max(u, rng.random())
     seconds = int((end - start).total_seconds() * u)
     return start + timedelta(seconds=seconds)
-
-
-def sanitize_link_id(link_id: str) -> str:
-    """004's rules (internal/models/inventory.go): space, ``/``, ``-`` -> ``_``; ``%`` -> ``pct``."""
-    return link_id.replace(" ", "_").replace("/", "_").replace("-", "_").replace("%", "pct")
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -240,7 +239,7 @@ def _build_solanashares(rng: random.Random, plant: _Planter) -> dict[str, list[d
         return user
 
     def times() -> tuple[datetime, datetime]:
-        created = _between(rng, _SOL_START, AS_OF, skew=0.6)
+        created = _between(rng, _SOL_START, AS_OF, growth=0.8)
         updated = _between(rng, created, AS_OF) if rng.random() < 0.4 else created
         return created, updated
 
@@ -322,8 +321,8 @@ def _build_solanashares(rng: random.Random, plant: _Planter) -> dict[str, list[d
     plant.add("global_stats_drift", "000", "solanashares", {"PK": "GLOBAL#STATS", "SK": "GLOBAL#STATS"},
               f"GLOBAL#STATS drifted from the participants: totalInvested {stored_total} is 150.25 below "
               f"the {len(clean)} well-formed participants' sum ({total}); participantCount {stored_count} "
-              f"is {stored_count - len(clean)} above their count ({len(clean)} well-formed + "
-              f"{planted_participants} planted items); activeParticipants {stored_active} is 6 below their "
+              f"exceeds every recount ({len(clean)} well-formed participants, "
+              f"{len(clean) + planted_participants} with the planted items); activeParticipants {stored_active} is 6 below their "
               f"active count ({active}); its updatedAt ({iso(stats_updated)}) is older than the newest "
               f"participant change")
     return {"solanashares": items}
@@ -510,8 +509,9 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
     eod_balances: dict[date, dict[str, Decimal]] = {}
     bnb_first_done = False
 
-    def fee_for(sym: str, quote: Decimal, i: int, when: datetime, *, allow_bnb: bool = True) -> tuple[Decimal, str, Decimal]:
-        if allow_bnb and sym != "BNBUSDT" and rng.random() < 0.07:
+    def fee_for(sym: str, quote: Decimal, i: int) -> tuple[Decimal, str, Decimal]:
+        """(commission, asset, its USDT value for the bot): 0.1 % in USDT, or 0.075 % paid in BNB."""
+        if sym != "BNBUSDT" and rng.random() < 0.07:
             bnb_price = Decimal(str(closes["BNBUSDT"][i + 1]))
             commission = (quote * Decimal("0.00075") / bnb_price).quantize(Decimal("0.00000001"))
             return commission, "BNB", commission * BNB_RATE
@@ -586,7 +586,7 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
                 amount = Decimal("1250") if forced_over else Decimal(str(100 * rng.uniform(0.55, 1.9)))
                 qty = (amount / price).quantize(spec.step, rounding=ROUND_DOWN)
                 quote = qty * price
-                commission, asset, fee = fee_for(sym, quote, i, when)
+                commission, asset, fee = fee_for(sym, quote, i)
                 lots[sym].append(_Lot(tid, qty, qty, price, fee))
                 balances["USDT"] -= quote
                 balances[spec.base] += qty
@@ -600,7 +600,7 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
                     if qty <= 0 or (held - qty) * price < 15:
                         qty = held
                 quote = qty * price
-                commission, asset, fee = fee_for(sym, quote, i, when)
+                commission, asset, fee = fee_for(sym, quote, i)
                 balances["USDT"] += quote
                 balances[spec.base] -= qty
                 if not unmatched:
@@ -661,7 +661,6 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
 
     # -- items: trades ------------------------------------------------------------------------
     trades: list[dict] = []
-    by_id: dict[str, dict] = {}
     for o in orders:
         ts = iso(o.created)
         item: dict[str, Any] = {
@@ -685,7 +684,6 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
         if "missing_price" in o.tags:
             del item["price"]
         trades.append(item)
-        by_id[o.id] = item
         # status history rows (no gsi keys: they are not trades)
         if o.status == "ERROR":
             trades.append({"pk": f"TRADE#{o.id}", "sk": f"UPDATE#{ts}", "status": "ERROR",
@@ -701,7 +699,6 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
             copy_id = _uuid(rng)
             copy = dict(item, pk=f"TRADE#{copy_id}", id=copy_id, indicators=dict(o.indicators))
             trades.append(copy)
-            by_id[copy_id] = copy
 
     def tkey(o_or_id: Any) -> dict:
         tid = o_or_id if isinstance(o_or_id, str) else o_or_id.id
@@ -847,6 +844,10 @@ _ADMIN_LINES = ["Hi! Thanks for reaching out, we're looking into it.", "Could yo
 _COMMISSIONS = [Decimal(v) for v in ("25", "50", "75", "100", "150", "250")]
 
 
+def _cube(r: float, scale: int) -> int:
+    return int(scale * r * r * r)
+
+
 def _ascii(name: str) -> str:
     """``Lefèvre`` -> ``lefevre``, ``O'Brien`` -> ``obrien`` (e-mail local parts)."""
     return "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if c.isascii() and c.isalnum())
@@ -888,7 +889,8 @@ def _build_commercive(rng: random.Random, plant: _Planter) -> dict[str, list[dic
             "email": f"{_ascii(first)}.{_ascii(last)}{rng.randint(1, 999)}@{rng.choice(_DOMAINS)}",
             "company": rng.choice(_COMPANIES), "status": "pending", "created_at": iso(created),
         }
-        delay = timedelta(hours=2 + 160 * rng.random() ** 2, seconds=rng.randint(0, 3599))
+        r = rng.random()
+        delay = timedelta(hours=2 + 160 * r * r, seconds=rng.randint(0, 3599))
         if review and created + delay <= AS_OF and rng.random() > 0.04:
             item["reviewed_at"] = iso(created + delay)
             if rng.random() < 0.58:
@@ -902,7 +904,7 @@ def _build_commercive(rng: random.Random, plant: _Planter) -> dict[str, list[dic
 
     for _ in range(236):
         aff = rng.choices(affiliates, weights=weights)[0]
-        lead(aff, link_of[aff], _between(rng, START, AS_OF, skew=0.8))
+        lead(aff, link_of[aff], _between(rng, START, AS_OF, growth=0.4))
 
     def lkey(item: dict) -> dict:
         return {"lead_id": item["lead_id"]}
@@ -1003,7 +1005,7 @@ def _build_commercive(rng: random.Random, plant: _Planter) -> dict[str, list[dic
             lines = _USER_LINES if sender == "user" else _ADMIN_LINES
             thread.append((sender, t, rng.choice(lines)))
             # the first reply comes within the hour (the thread starts at least 1 h before AS_OF)
-            gap = timedelta(minutes=5 + (int(50 * rng.random()) if m == 0 else int(600 * rng.random() ** 3)))
+            gap = timedelta(minutes=5 + (int(50 * rng.random()) if m == 0 else _cube(rng.random(), 600)))
             t = t + gap
             if not unanswered and (m == 0 or rng.random() < 0.75):
                 sender = "admin" if sender == "user" else "user"
@@ -1051,6 +1053,8 @@ _NOUN = ["Wolf", "Blade", "Raven", "Fox", "Golem", "Archer", "Druid", "Knight", 
 
 
 def _build_flavaflav(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]:
+    from ..systems.flavaflav import sanitize_link_id   # the document's rules, one implementation
+
     members: list[dict] = []
     names: list[str] = []
     while len(members) < 40:
@@ -1079,7 +1083,7 @@ def _build_flavaflav(rng: random.Random, plant: _Planter) -> dict[str, list[dict
         quality = rng.choices(_QUALITIES, weights=[27, 35, 38])[0]
         link_type = rng.choice(_LINK_TYPES)
         inventory.append({
-            "link_id": f"{quality}_{sanitize_link_id(link_type)}_{number}", "quality": quality,
+            "link_id": sanitize_link_id(quality, link_type, number), "quality": quality,
             "link_type": link_type, "availability": "available",
             "added_at": iso(_between(rng, datetime(2024, 12, 15, tzinfo=UTC), AS_OF - timedelta(days=1))),
         })
@@ -1143,7 +1147,7 @@ def _build_flavaflav(rng: random.Random, plant: _Planter) -> dict[str, list[dict
     # a distribution whose link is gone, one whose member left, a link marked available again
     silver = [d for d in distributions if d["quality"] == "silver"]
     gone = silver[len(silver) // 3]
-    gone_link = f"silver_{sanitize_link_id(gone['link_type'])}_404404"
+    gone_link = sanitize_link_id("silver", gone["link_type"], 404404)
     gone["link_id"] = gone_link
     plant.add("distribution_missing_link", "004", "distributions", dkey(gone),
               f"distribution of link {gone_link}, which is not in the inventory")
@@ -1163,11 +1167,15 @@ def _build_flavaflav(rng: random.Random, plant: _Planter) -> dict[str, list[dict
     for x in inventory:
         if x["availability"] == "distributed" and x["link_id"] not in served:
             x["availability"] = "available"
-    never_ids = {m["discord_id"] for m in never}
+    served_members = {d["member_id"] for d in distributions}
+    unserved = [m for m in members if m["active"] and m["discord_id"] not in served_members]
+    assert all(m in unserved for m in never)
+    in_lists = {mid for lst in lists for mid in lst["member_ids"]}
     plant.add("member_never_served", "004", "members", {"discord_id": never[0]["discord_id"]},
-              f"{len(never)} active members never received a link (they are in no list)",
-              tuple({"discord_id": m["discord_id"]} for m in never[1:]))
-    assert not never_ids & {d["member_id"] for d in distributions}
+              f"{len(unserved)} active members never received a link: "
+              f"{sum(1 for m in unserved if m['discord_id'] not in in_lists)} are in no list (the "
+              f"{len(never)} newest among them), the others are only in lists that never reached them",
+              tuple({"discord_id": m["discord_id"]} for m in unserved if m is not never[0]))
     for lst in lists:
         lst["member_ids"] = set(lst["member_ids"])
     return {"members": members, "inventory": inventory, "distributions": distributions, "lists": lists}
