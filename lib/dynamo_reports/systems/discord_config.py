@@ -53,7 +53,7 @@ from boto3.dynamodb.conditions import Key  # noqa: E402
 
 from .. import reads  # noqa: E402
 from ..cache import NOT_FOUND, TTLCache  # noqa: E402
-from ..codec import item_to_wire, to_wire  # noqa: E402
+from ..codec import item_to_python, item_to_wire, to_wire  # noqa: E402
 from ..connection import Connection  # noqa: E402
 from ..exceptions import DynamoReportsError, ParameterError  # noqa: E402
 
@@ -131,6 +131,8 @@ def _check_value(name: str, kind: str, value: Any) -> Any:
         return value
     if kind == "snowflake_number":
         # The document types tagId as a number; Discord ids exceed 2^53, so never via float.
+        if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+            value = int(value)
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**64:
             return value
         if is_snowflake(value) and int(value) < 2**64:
@@ -226,7 +228,7 @@ def _lenient(item: Mapping[str, Any], fields: Mapping[str, str], problems: list[
             out[key] = value
             continue
         if kind == "snowflake_number" and isinstance(value, str):
-            problems.append(f"{key} stored as a string, the document says number")
+            problems.append(f"{key} is stored as a string; the document says number")
     return out
 
 
@@ -276,13 +278,11 @@ class ChannelConfig:
             if attr in item and item[attr] != expected:
                 problems.append(f"{attr} {item[attr]!r} differs from the key ({expected!r})")
         values = _lenient(item, CHANNEL_FIELDS, problems)
-        tag_id = values["tagId"]
         extra = {k: v for k, v in item.items()
                  if k not in CHANNEL_FIELDS and k not in KEY_ATTRIBUTES and k not in ("channelId", "guildId")}
         return cls(channel_id=channel_id, guild_id=guild_id, image=values["image"],
                    notify_on_close=values["notifyOnClose"], pin=values["pin"], tag_type=values["tagType"],
-                   tag_id=int(tag_id) if isinstance(tag_id, (int, Decimal)) and not isinstance(tag_id, bool)
-                   and Decimal(tag_id) == int(tag_id) else tag_id,
+                   tag_id=values["tagId"],
                    threshold=values["threshold"], extra=_freeze(extra), problems=tuple(problems))
 
 
@@ -588,10 +588,7 @@ class ChannelConfigRepository:
                     self.channel_cache.put_not_found(channel_id)
                 else:
                     self.channel_cache.put(channel_id, found)
-                    # A guild's list is only ever cached complete: extend it, never start one.
-                    listed = self.guild_channels_cache.peek(found.guild_id)
-                    if listed is not None and channel_id not in listed:
-                        self.guild_channels_cache.put(found.guild_id, tuple(sorted((*listed, channel_id))))
+                    self._list_channel(found.guild_id, channel_id)
         return found
 
     def channels_of_guild(self, guild_id: str, *, fallback: bool | None = None) -> list[str]:
@@ -702,8 +699,6 @@ class ChannelConfigRepository:
                 if _error_code(e) == "ConditionalCheckFailedException":
                     raise ChannelNotFoundError(guild_id, channel_id) from e
                 raise
-            from ..codec import item_to_python
-
             config = ChannelConfig.from_item(item_to_python(response["Attributes"]))
             self._cache_channel(config)
             return config
@@ -769,13 +764,21 @@ class ChannelConfigRepository:
         with self._cache_lock:
             self._generation += 1
             self.channel_cache.put(config.channel_id, config)
-            listed = self.guild_channels_cache.peek(config.guild_id)
-            if listed:
-                if config.channel_id not in listed:
-                    self.guild_channels_cache.put(config.guild_id, tuple(sorted((*listed, config.channel_id))))
-            elif self._complete or listed is not None:
-                # Complete caches (or a known-empty list): this is now the guild's only channel.
-                self.guild_channels_cache.put(config.guild_id, (config.channel_id,))
+            self._list_channel(config.guild_id, config.channel_id)
+
+    def _list_channel(self, guild_id: str, channel_id: str) -> None:
+        """Add a channel to its guild's cached list (caller holds ``_cache_lock``).
+
+        A guild's list is only ever cached complete: extend a cached list (or a known-empty
+        one), start one only when the caches are complete; otherwise leave it to the next
+        :meth:`channels_of_guild` query.
+        """
+        listed = self.guild_channels_cache.peek(guild_id)
+        if listed:
+            if channel_id not in listed:
+                self.guild_channels_cache.put(guild_id, tuple(sorted((*listed, channel_id))))
+        elif listed is not None or self._complete:
+            self.guild_channels_cache.put(guild_id, (channel_id,))
 
 
 __all__ = [

@@ -144,7 +144,7 @@ def _check_amount(name: str, amount: Any) -> Decimal:
         raise ParameterError(name, f"must be a finite number, got {amount!r}")
     if value < 0:
         raise ParameterError(name, f"must be >= 0, got {amount!r}")
-    if len(value.normalize().as_tuple().digits) > 38:
+    if len("".join(map(str, value.as_tuple().digits)).strip("0")) > 38:
         raise ParameterError(name, f"has more than the 38 significant digits DynamoDB stores: {amount!r}")
     return value
 
