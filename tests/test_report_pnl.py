@@ -1,0 +1,99 @@
+"""The P&L report through `dynamo-reports run`, in a subprocess (its own moto state)."""
+
+import json
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from dynamo_reports.demo.dataset import anomaly
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "dynamo_reports", "run", "pnl", *args],
+                          capture_output=True, text=True, timeout=600, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def full_history(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pnl")
+    proc = run("--period", "all", "-p", "fee_rates", "{}", "--output-dir", str(out))
+    assert proc.returncode == 0, proc.stderr
+    [run_dir] = [p for p in (out / "pnl").iterdir() if p.is_dir()]
+    return out, run_dir, json.loads((run_dir / "summary.json").read_text())
+
+
+def test_planted_anomalies_are_surfaced(full_history):
+    out, run_dir, summary = full_history
+    # The dataset plants exactly one FILLED trade without price and one duplicated order id.
+    assert summary["data_quality"]["missing_price"] == 1
+    assert summary["data_quality"]["duplicate_order_id"] == 1
+    html = (run_dir / "report.html").read_text()
+    for name in ("trade_missing_price", "bot_pnl_mismatch", "trade_over_amount_limit"):
+        key = anomaly(name).key
+        trade_id = str(key.get("pk", key)).removeprefix("TRADE#")
+        assert trade_id in html, name
+    assert summary["reconciliation"]["bot_pnl_mismatches"] >= 1
+    assert summary["reconciliation"]["daily_mismatches"] >= 1
+    # over the daily limit, over the amount limit, a cooldown violation
+    assert summary["reconciliation"]["limit_breaches"] >= 3
+    # fee_rates {} -> BNB fees are never added to USDT: they are listed as unconverted
+    assert summary["unconverted_fees"].get("BNB", 0) > 0
+    assert (out / "pnl" / "latest.html").exists() and (out / "index.html").exists()
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.external = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("src", "href") and value and value.startswith(("http://", "https://", "//")) and tag != "a":
+                self.external.append((tag, value))
+
+
+def test_exported_html_is_offline_and_has_no_code(full_history):
+    _, run_dir, _ = full_history
+    html = (run_dir / "report.html").read_text()
+    parser = _Tags()
+    parser.feed(html)
+    assert parser.external == []
+    assert "open_report(" not in html and "summary_path" not in html
+    assert "DEMO DATA" in html
+
+
+def test_empty_window(tmp_path):
+    proc = run("--start", "2020-01-01", "--end", "2020-01-31", "--output-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(next((tmp_path / "pnl").glob("*/summary.json")).read_text())
+    assert summary["trade_count"] == 0 and summary["realized_pnl"] == 0
+    assert summary["window"]["start"] == "2020-01-01"
+
+
+@pytest.mark.parametrize("args,parameter", [
+    (["-p", "nosuch", "1"], "nosuch"),
+    (["-p", "starting_balance", "lots"], "starting_balance"),
+    (["--start", "2025-02-30"], "start"),
+    (["--start", "2025-03-02", "--end", "2025-03-01"], "start"),
+    (["--period", "last-3-weeks"], "period"),
+    (["--timezone", "Mars/Olympus"], "timezone"),
+])
+def test_bad_parameters_exit_2_and_write_nothing(tmp_path, args, parameter):
+    proc = run(*args, "--output-dir", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert f"'{parameter}'" in proc.stderr and proc.stderr.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_table_is_named(tmp_path):
+    from dynamo_reports.demo.server import EmbeddedDynamo
+
+    with EmbeddedDynamo(region="ap-southeast-2", create_tables=False, seed=False) as server:
+        proc = run("--source", "aws", "--endpoint-url", server.endpoint_url, "--region", "ap-southeast-2",
+                   "--period", "all", "--output-dir", str(tmp_path))
+    assert proc.returncode == 1
+    assert "trading-bot-dev-trades" in proc.stderr and "trades" in proc.stderr
+    assert not (tmp_path / "pnl" / "latest.html").exists()
