@@ -372,6 +372,17 @@ def test_likely_duplicates_within_duplicate_days(days, expected):
         assert dups[0]["key"] == "lead_id=d2" and "d1" in dups[0]["detail"]
 
 
+@pytest.mark.parametrize("kwargs, name", [
+    ({"duplicate_days": -1, "top_n": 10}, "duplicate_days"), ({"duplicate_days": "7", "top_n": 10}, "duplicate_days"),
+    ({"duplicate_days": 7, "top_n": 0}, "top_n"), ({"duplicate_days": 7, "top_n": 2.5}, "top_n"),
+])
+def test_check_report_parameters(kwargs, name):
+    with pytest.raises(ParameterError) as err:
+        L.check_report_parameters(**kwargs)
+    assert name in str(err.value)
+    L.check_report_parameters(duplicate_days=0.5, top_n=1)
+
+
 def test_check_leads_rejects_bad_duplicate_days_and_declares_rules_on_empty():
     with pytest.raises(ParameterError):
         L.check_leads(leads(), LINKS, Findings(), duplicate_days=-1)

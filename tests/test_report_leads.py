@@ -1,7 +1,7 @@
 """The `leads` report end to end: `dynamo-reports run leads` in a subprocess on the demo data.
 
 A subprocess keeps moto's in-process state apart from the unit tests' servers. The three runs
-(masked, show_pii, empty window) start together to keep the wall time to one run's worth.
+(masked, show_pii, empty window, bad parameter) start together to keep the wall time to one run's worth.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ def _start(out: Path, *args: str) -> subprocess.Popen:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """name -> (completed process, run directory): three report runs, started together."""
-    plan = {"masked": APRIL, "pii": [*APRIL, "-p", "show_pii", "true"], "empty": EMPTY}
+    plan = {"masked": APRIL, "pii": [*APRIL, "-p", "show_pii", "true"], "empty": EMPTY,
+            "bad": [*EMPTY, "-p", "duplicate_days", "-3"]}
     started = {name: (_start(tmp_path_factory.mktemp(name), *args), args) for name, args in plan.items()}
     results = {}
     for name, (proc, _) in started.items():
@@ -167,3 +168,9 @@ def test_window_without_leads(runs):
     _, soup = _soup(run_dir)
     text = soup.get_text()
     assert "Leads created in the window" in text and "none" in text
+
+
+def test_bad_parameter_fails_with_a_clear_cause(runs):
+    proc, _ = runs["bad"]
+    assert proc.returncode != 0
+    assert "duplicate_days" in proc.stderr and "must be a number of days >= 0" in proc.stderr

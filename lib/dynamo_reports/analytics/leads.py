@@ -45,7 +45,7 @@ from ..exceptions import ParameterError
 from .quality import Findings
 
 __all__ = [
-    "LEAD_STATUSES", "RULES", "STATS_FIELDS",
+    "LEAD_STATUSES", "RULES", "STATS_FIELDS", "check_report_parameters",
     "mask_email", "mask_emails", "combine_leads", "select_window",
     "status_counts", "approval_rate", "pending_exposure", "headline",
     "weekly_by_status", "review_backlog", "review_times", "review_time_stats", "weekly_review_times",
@@ -77,6 +77,15 @@ RULES: dict[str, str] = {
     "stale_affiliate_stats": "Affiliate Stats row disagrees with the counts recomputed from Leads",
     "affiliate_without_stats": "affiliate with leads but no Affiliate Stats row",
 }
+
+
+def check_report_parameters(*, duplicate_days: Any, top_n: Any) -> None:
+    """The report's own parameters, checked before any read: ``ParameterError`` naming the bad one."""
+    if isinstance(duplicate_days, bool) or not isinstance(duplicate_days, (int, float)) or not (
+            0 <= duplicate_days < float("inf")):
+        raise ParameterError("duplicate_days", f"must be a number of days >= 0, got {duplicate_days!r}")
+    if isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1:
+        raise ParameterError("top_n", f"must be a whole number >= 1, got {top_n!r}")
 
 
 # -- privacy ------------------------------------------------------------------------------------
@@ -469,8 +478,7 @@ def check_leads(leads: pd.DataFrame, links: pd.DataFrame, findings: Findings, *,
     was used for the same affiliate by an earlier lead less than ``duplicate_days`` days before;
     the later lead is the finding, the detail names the earlier one.
     """
-    if isinstance(duplicate_days, bool) or not isinstance(duplicate_days, (int, float)) or duplicate_days < 0:
-        raise ParameterError("duplicate_days", f"must be a number of days >= 0, got {duplicate_days!r}")
+    check_report_parameters(duplicate_days=duplicate_days, top_n=1)
     for rule in RULES:
         if rule not in ("stale_affiliate_stats", "affiliate_without_stats"):
             findings.describe(rule, RULES[rule])
