@@ -15,7 +15,7 @@ def dynamo():
     """
     from dynamo_reports.demo.server import EmbeddedDynamo
 
-    with EmbeddedDynamo(seed=False) as server:
+    with EmbeddedDynamo(region="us-east-2", seed=False) as server:
         yield server
 
 

@@ -735,7 +735,8 @@ def test_anomaly_item_shows_its_defect(anomaly, data):
 def loaded():
     from dynamo_reports.demo import EmbeddedDynamo
 
-    with EmbeddedDynamo(seed=False) as server:
+    # a region of its own: moto keeps one state per process, shared with the other test modules
+    with EmbeddedDynamo(region="eu-north-1", seed=False) as server:
         conn = server.connect()
         counts = ds.load_demo_dataset(conn)
         yield conn, counts

@@ -85,7 +85,7 @@ from boto3.dynamodb.conditions import Key  # noqa: E402
 
 from .. import codec  # noqa: E402
 from ..exceptions import ParameterError  # noqa: E402
-from .trading import (  # noqa: E402
+from .common import (  # noqa: E402
     SystemRepository,
     _and,
     build_item,

@@ -67,8 +67,8 @@ from boto3.dynamodb.conditions import Key  # noqa: E402
 
 from .. import codec  # noqa: E402
 from ..exceptions import ParameterError  # noqa: E402
-from .trading import (  # noqa: E402
-    MAX_WINDOW_DAYS,
+from .trading import MAX_WINDOW_DAYS  # noqa: E402
+from .common import (  # noqa: E402
     SystemRepository,
     _and,
     as_day,
