@@ -220,3 +220,15 @@ def test_weekly_growth_counts_by_created_at_with_cumulative_totals():
     assert growth["cumulative SOL"].tolist() == [10.0, 13.0, 17.0]
     moved = pa.updated_in_window(participants, start=lo, end=hi)
     assert moved["Discord user"].tolist() == ["3"]      # the only update after joining, inside the window
+
+
+def test_weeks_start_on_local_mondays_across_a_dst_change():
+    # Europe/Paris moves to summer time on Sunday 2025-03-30. Window 2025-03-24 .. 2025-04-07 (local):
+    # weeks Monday 03-24 and Monday 03-31, each starting at local midnight (23:00Z, then 22:00Z).
+    items = [item("1", wallet("A"), Decimal("1"), created="2025-03-30T22:30:00Z"),   # Mon 03-31 00:30 Paris
+             item("2", wallet("B"), Decimal("2"), created="2025-03-30T21:30:00Z")]   # Sun 03-30 23:30 Paris
+    _, participants, _ = analyse(items)
+    lo, hi = pd.Timestamp("2025-03-23T23:00:00Z"), pd.Timestamp("2025-04-06T22:00:00Z")
+    growth = pa.weekly_growth(participants, start=lo, end=hi, as_of=AS_OF, timezone="Europe/Paris")
+    assert [str(w) for w in growth["week"]] == ["2025-03-24", "2025-03-31"]
+    assert growth["new participants"].tolist() == [1, 1]

@@ -84,14 +84,10 @@ def describe_rules(findings: Findings) -> None:
 # -- small value helpers ------------------------------------------------------------------------
 
 def _missing(value: Any) -> bool:
+    """None, NaT or a float NaN (how a frame holds an absent attribute)."""
     if value is None or value is pd.NaT:
         return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    try:
-        return bool(pd.isna(value)) if not isinstance(value, (str, bytes, Decimal, list, dict, set)) else False
-    except (TypeError, ValueError):
-        return False
+    return isinstance(value, (float, np.floating)) and math.isnan(value)
 
 
 def _exact_number(value: Any) -> Decimal | None:
@@ -182,9 +178,13 @@ def classify_items(raw: pd.DataFrame, findings: Findings, *, table: str = "") ->
     unknown = frame[~is_participant & ~is_stats]
     for _, row in unknown.iterrows():
         kind = _text(row["Type"])
-        findings.add("unknown_type", _item_key(row["PK"], row["SK"]),
-                     f"Type is {kind!r} (known: participant, global_stats)" if kind else "the item has no Type",
-                     table=table)
+        if kind == STATS_TYPE:
+            detail = f"Type is 'global_stats' on a key other than {STATS_PK}: not the stats item the bot reads"
+        elif kind:
+            detail = f"Type is {kind!r} (known: participant, global_stats)"
+        else:
+            detail = "the item has no Type"
+        findings.add("unknown_type", _item_key(row["PK"], row["SK"]), detail, table=table)
     stats_rows = frame[is_stats]
     stats = None
     if len(stats_rows):
@@ -193,7 +193,7 @@ def classify_items(raw: pd.DataFrame, findings: Findings, *, table: str = "") ->
     else:
         findings.add("global_stats_missing", f"{STATS_PK} / {STATS_PK}",
                      "the table has no GLOBAL#STATS item: the figures the bot shows users have no stored "
-                     "source; the recomputed values below are the only ones", table=table)
+                     "source, only recomputed values can be shown", table=table)
     return ClassifiedItems(participants=frame[is_participant].copy(), stats=stats, unknown=unknown.copy())
 
 
@@ -443,16 +443,18 @@ def weekly_growth(participants: pd.DataFrame, *, start: pd.Timestamp | None, end
     columns = ["week", "new participants", "new SOL", "cumulative participants", "cumulative SOL"]
     if lo is None or pd.isna(lo) or lo >= hi:
         return pd.DataFrame(columns=columns)
-    local_lo = lo.tz_convert(timezone)
-    first_monday = (local_lo.normalize() - pd.Timedelta(days=local_lo.weekday()))
+    def utc_midnight(day: pd.Timestamp) -> pd.Timestamp:  # a local wall-clock midnight, DST-safe
+        return day.tz_localize(timezone, ambiguous=False, nonexistent="shift_forward").tz_convert("UTC")
+
+    local_day = lo.tz_convert(timezone).tz_localize(None).normalize()
+    week = local_day - pd.Timedelta(days=local_day.weekday())  # naive local Monday
     rows = []
-    week = first_monday
-    while week.tz_convert("UTC") < hi:
-        nxt = (week + pd.Timedelta(days=7)).tz_localize(None).tz_localize(timezone)
-        w_lo, w_hi = max(week.tz_convert("UTC"), lo), min(nxt.tz_convert("UTC"), hi)
+    while utc_midnight(week) < hi:
+        nxt = week + pd.Timedelta(days=7)
+        w_lo, w_hi = max(utc_midnight(week), lo), min(utc_midnight(nxt), hi)
         new = (created >= w_lo) & (created < w_hi)
         upto = created < w_hi
-        rows.append({"week": week.tz_localize(None).date(), "new participants": int(new.sum()),
+        rows.append({"week": week.date(), "new participants": int(new.sum()),
                      "new SOL": float(amounts[new].sum()), "cumulative participants": int(upto.sum()),
                      "cumulative SOL": float(amounts[upto].sum())})
         week = nxt

@@ -31,6 +31,8 @@ def refresh(paths: list[Path], *, timeout: int = 600) -> None:
             nb = nbformat.read(path, as_version=4)
             NotebookClient(nb, timeout=timeout, kernel_name="python3",
                            resources={"metadata": {"path": str(path.parent)}}).execute()
+            for cell in nb.cells:  # execution timestamps would make every refresh a diff
+                cell.metadata.pop("execution", None)
             tmp = path.with_suffix(".ipynb.tmp")
             nbformat.write(nb, tmp)
             os.replace(tmp, path)
