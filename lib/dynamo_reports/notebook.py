@@ -200,16 +200,21 @@ class ReportContext:
         from .capacity import price_table
 
         totals = self.conn.meter.totals()
-        prices = price_table(self.settings.region)
-        rru_price = prices["on_demand.read_request_unit"].usd
-        usd = totals["read_units"] * rru_price
+        try:
+            prices = price_table(self.settings.region)
+        except ValueError:  # a region without a price in the table: units only, no dollar figure
+            price_text = f"no on-demand price known for {esc(self.settings.region)}."
+        else:
+            rru_price = prices["on_demand.read_request_unit"].usd
+            usd = totals["read_units"] * rru_price
+            price_text = (f"about ${usd:.8f} on on-demand pricing in {esc(self.settings.region)} "
+                          f"(${rru_price * 1e6:.4f} per million read request units; "
+                          f"{esc(prices['on_demand.read_request_unit'].source)}).")
         _markdown(
             "## Cost of this report\n\n"
             f"{totals['requests']} request(s), {totals['items_returned']} item(s) returned, "
             f"**{totals['read_units']:g} read request units** (computed by AWS's sizing rules from the items "
-            "read; a local emulator's own ConsumedCapacity figures are placeholders) — "
-            f"about ${usd:.8f} on on-demand pricing in {esc(self.settings.region)} "
-            f"(${rru_price * 1e6:.4f} per million read request units; {esc(prices['on_demand.read_request_unit'].source)})."
+            "read; a local emulator's own ConsumedCapacity figures are placeholders) — " + price_text
         )
         self.table(self.conn.meter.by_table(), caption="Requests by operation, table and index",
                    formats={"read_units": "{:g}", "write_units": "{:g}"})

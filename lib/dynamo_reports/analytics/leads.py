@@ -37,7 +37,7 @@ Definitions, and the choices made where issue 5 leaves them open:
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
