@@ -23,3 +23,11 @@ def dynamo():
 def conn(dynamo):
     """A fresh metered connection (its meter starts empty)."""
     return dynamo.connect()
+
+
+@pytest.fixture(autouse=True)
+def _no_inherited_endpoint(monkeypatch):
+    """The nbval harness (root conftest.py) exports the demo server's endpoint for notebook
+    kernels; unit tests must not inherit it, or "no endpoint = real AWS" could not be tested."""
+    for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
