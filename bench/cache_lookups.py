@@ -12,6 +12,8 @@ same seeded sequence of lookups twice per access pattern:
 Prints median and p99 lookup time (µs) and table requests per 10,000 lookups (from the
 connection's request meter). Run: ``.venv/bin/python bench/cache_lookups.py [--lookups N]``.
 Absolute times are those of a local emulator; the request counts are what DynamoDB would bill.
+A full run takes a few minutes, nearly all of it in the 30,000 uncached lookups (moto answers
+a Query in ~5-12 ms); ``--lookups 2000`` gives a quick run.
 """
 
 from __future__ import annotations

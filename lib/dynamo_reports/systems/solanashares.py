@@ -16,15 +16,15 @@ Item layout (DESIGN.md, "Data model")::
 
 :class:`ParticipantRepository` answers the document's access patterns through its caches:
 
-=====================================  =====================================================
-find_participant_by_wallet(wallet)     cache, then Query ``WalletAddressIndex``
-find_participant_by_user(user_id)      cache, then Query ``PK`` + ``begins_with(SK, WALLET#)``
-find_wallets_of_user(user_id)          Query (always; the document assumes one wallet)
-global_stats()                         30 s cache, then one GetItem of ``GLOBAL#STATS``
-create_participant / update_investment one TransactWriteItems: participant + GLOBAL#STATS
-/ delete_participant                   (ADD of the delta), conditioned, retried on conflict
-scan_all_items() / list_participants() the rare full read (a Scan asked for by name)
-=====================================  =====================================================
+======================================  ====================================================
+find_participant_by_wallet(wallet)      cache, then Query ``WalletAddressIndex``
+find_participant_by_user(user_id)       cache, then Query ``PK`` + ``begins_with(SK, WALLET#)``
+find_wallets_of_user(user_id)           Query (always; the document assumes one wallet)
+global_stats()                          30 s cache, then one GetItem of ``GLOBAL#STATS``
+create_participant, update_investment,  one TransactWriteItems: participant + GLOBAL#STATS
+delete_participant                      (ADD of the delta), conditioned, retried on conflict
+scan_all_items(), list_participants()   the rare full read (a Scan asked for by name)
+======================================  ====================================================
 """
 
 from __future__ import annotations
