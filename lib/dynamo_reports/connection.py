@@ -192,7 +192,7 @@ class Connection:
             raise ReadOnlyError(operation)
         method = getattr(self.client, _snake(operation))
         started = time.perf_counter()
-        table = params.get("TableName")
+        table = _tables_of(params)
         try:
             response = method(**params)
         except botocore.exceptions.ClientError as e:
@@ -224,6 +224,18 @@ class Connection:
         """Check that each logical table exists (one DescribeTable each; not billed as reads)."""
         for logical in logicals:
             self.describe_table(logical)
+
+
+def _tables_of(params: Mapping[str, Any]) -> str | None:
+    """The table(s) a request addresses: TableName, or those of RequestItems / TransactItems."""
+    if params.get("TableName"):
+        return params["TableName"]
+    names = list(params.get("RequestItems", {}))
+    for entry in params.get("TransactItems", []):
+        for body in entry.values():
+            if body.get("TableName") and body["TableName"] not in names:
+                names.append(body["TableName"])
+    return ",".join(names) or None
 
 
 def _snake(operation: str) -> str:
@@ -315,7 +327,7 @@ def _items_units(sizes: list[int], consistent: bool) -> float:
 def meter_record(operation: str, params: Mapping[str, Any], response: Mapping[str, Any],
                  *, gsi_keys: Mapping[str, list[_IndexKeys]] | None = None) -> RequestRecord:
     """Work out what one request read and wrote, by AWS's sizing rules."""
-    table = params.get("TableName")
+    table = _tables_of(params)
     index = params.get("IndexName")
     consistent = bool(params.get("ConsistentRead", False))
     rec = RequestRecord(operation, table, index, consistent=consistent)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from typing import Any
 
 from ..config import DEFAULT_REGION, Settings
@@ -23,6 +24,31 @@ from ..exceptions import EndpointError
 log = logging.getLogger(__name__)
 
 DEMO_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo"}
+
+
+_ATOMIC_LOCK = threading.RLock()
+
+
+def make_moto_requests_atomic() -> None:
+    """Make moto apply each DynamoDB request atomically, as DynamoDB does (idempotent).
+
+    Moto's threaded server runs requests in parallel, applies an UpdateItem ``ADD`` in
+    several Python steps, and rolls back a cancelled transaction by restoring a copy of the
+    whole table — erasing other requests' writes made meanwhile. Real DynamoDB applies every
+    request and transaction atomically; serializing requests makes the emulator do the same.
+    """
+    from moto.dynamodb.responses import DynamoHandler
+
+    if getattr(DynamoHandler.call_action, "_dynamo_reports_atomic", False):
+        return
+    original = DynamoHandler.call_action
+
+    def call_action(self):
+        with _ATOMIC_LOCK:
+            return original(self)
+
+    call_action._dynamo_reports_atomic = True  # type: ignore[attr-defined]
+    DynamoHandler.call_action = call_action
 
 
 class EmbeddedDynamo:
@@ -48,6 +74,7 @@ class EmbeddedDynamo:
         from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        make_moto_requests_atomic()
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         try:
             server.start()
