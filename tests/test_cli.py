@@ -1,6 +1,7 @@
 """The dynamo-reports command: tables, seed, demo-server, error handling."""
 
 import json
+from pathlib import Path
 import signal
 import subprocess
 import sys
@@ -75,3 +76,39 @@ def test_demo_server_starts_and_stops_cleanly():
     proc.send_signal(signal.SIGINT)
     rest, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0 and "stopped" in rest
+
+
+def test_failed_run_through_the_cli_keeps_the_last_good_report(tmp_path):
+    """A notebook that raises: exit 1, failed run in the index, latest.html byte-identical."""
+    import os
+    import shutil
+
+    fixtures = Path(__file__).parent / "fixtures" / "notebooks"
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    out = tmp_path / "reports"
+    env = {**os.environ, "DYNAMO_REPORTS_NOTEBOOKS": str(nbdir)}
+    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+
+    def run():
+        return subprocess.run([sys.executable, "-m", "dynamo_reports", "run", "pnl", "--output-dir", str(out)],
+                              capture_output=True, text=True, env=env, timeout=600)
+
+    shutil.copy(fixtures / "sample_report.ipynb", nbdir / "pnl_report.ipynb")
+    good = run()
+    assert good.returncode == 0, good.stderr
+    latest = (out / "pnl" / "latest.html").read_bytes()
+
+    shutil.copy(fixtures / "failing_report.ipynb", nbdir / "pnl_report.ipynb")
+    bad = run()
+    assert bad.returncode == 1
+    assert "FAILED" in bad.stderr and "ValueError" in bad.stderr
+    assert (out / "pnl" / "latest.html").read_bytes() == latest
+    runs = sorted(p for p in (out / "pnl").iterdir() if p.is_dir())
+    assert len(runs) == 2
+    statuses = sorted(json.loads((r / "run.json").read_text())["status"] for r in runs)
+    assert statuses == ["failed", "ok"]
+    failed_dir = next(r for r in runs if json.loads((r / "run.json").read_text())["status"] == "failed")
+    assert (failed_dir / "report.ipynb").exists()  # the executed notebook is kept, failing cell marked
+    index = (out / "index.html").read_text()
+    assert "failed" in index.lower()
