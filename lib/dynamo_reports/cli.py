@@ -146,9 +146,9 @@ def _demo_today() -> date:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .reporting.parameters import validate_parameters
+    from .reporting.parameters import notebook_parameters, validate_parameters
     from .reporting.periods import resolve_period, window_from_dates
-    from .reporting.registry import REPORTS, available_reports, get_report, notebooks_dir
+    from .reporting.registry import available_reports, get_report, notebooks_dir
 
     if bool(args.report) == bool(args.all):
         raise ParameterError("report", "give one report name or --all (see `dynamo-reports list`)")
@@ -184,22 +184,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         common["endpoint_url"] = args.endpoint_url
     extra = {name: value for name, value in args.parameter}
 
-    # Validate every report's parameters before running anything.
+    # Validate every report's parameters before running anything (nothing is written on error).
+    specs = {name: notebook_parameters(notebooks_dir() / get_report(name).notebook) for name in names}
+    unknown = [k for k in extra if all(k not in spec for spec in specs.values())]
+    if unknown:
+        raise ParameterError(unknown[0], f"is not a parameter of {'any report' if args.all else names[0]}")
     planned = []
     for name in names:
-        report = get_report(name)
-        notebook = notebooks_dir() / report.notebook
         user = {**common, **extra}
         if args.all:  # -p applies to the reports that declare the parameter
-            from .reporting.parameters import notebook_parameters
-
-            known = notebook_parameters(notebook)
-            unknown = [k for k in extra if not any(k in notebook_parameters(notebooks_dir() / REPORTS[n].notebook)
-                                                      for n in names)]
-            if unknown:
-                raise ParameterError(unknown[0], "is not a parameter of any report")
-            user = {k: v for k, v in user.items() if k in known}
-        planned.append((name, validate_parameters(notebook, user, reserved=("summary_path",))))
+            user = {k: v for k, v in user.items() if k in specs[name]}
+        planned.append((name, validate_parameters(notebooks_dir() / get_report(name).notebook, user,
+                                                  reserved=("summary_path",), specs=specs[name])))
 
     server = None
     try:
@@ -319,7 +315,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
 def cmd_lab(args: argparse.Namespace) -> int:
     from .demo.server import EmbeddedDynamo
 
-    notebooks = Path(__file__).resolve().parents[2] / "notebooks"
+    from .reporting.registry import notebooks_dir
+
+    notebooks = notebooks_dir()
     with EmbeddedDynamo(port=args.port) as server:
         env = {**os.environ, **server.environment()}
         print(f"embedded DynamoDB on {server.endpoint_url}; starting JupyterLab in {notebooks}", flush=True)
