@@ -154,14 +154,6 @@ def test_distributions_per_week_and_day():
         dist.distributions_per_period(history, freq="M")
 
 
-def test_history_days():
-    members = _members()
-    # earliest join 2025-01-01 .. the as-of day; a later window end extends it
-    assert dist.history_days(members["joined_at"], as_of=AS_OF) == (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
-    assert dist.history_days(members["joined_at"], as_of=AS_OF, end=dt.date(2025, 7, 3))[1] == dt.date(2025, 7, 3)
-    assert dist.history_days(members_frame([])["joined_at"], as_of=AS_OF) is None
-
-
 def test_active_lists_eligible_members():
     lists = lists_frame([
         {"list_id": "L1", "name": "Gold core", "quality": "gold", "active": "true", "member_ids": {"A", "C", "E", "Z"},

@@ -10,10 +10,8 @@ Definitions, and the choices made where issue 7 leaves them open:
   ``distributed``: a link whose ``availability`` is anything else sits in no partition read and
   is not counted (nor seen by the rules below).
 * **History.** The data-quality rules and "never served" need every distribution, not only the
-  window's. Distributions are read day by day through ``date-index`` (one Query per
-  ``distribution_date``) from the earliest day any table knows (a member's ``joined_at``, a link's
-  ``added_at``, a list's ``created_at``) to the as-of day (or the window's end when later):
-  see :func:`history_days`.
+  window's: the report reads the whole distributions table with one scan asked for by name
+  (cheaper than one ``date-index`` Query per day of history, each costing at least 0.5 read units).
 * **Links received** per member = distributions whose ``member_id`` is that member. Every member
   is listed (zero included); a ``member_id`` that is in no member item is listed as unknown.
 * **Members never served** = *active* members (``active`` true) with no distribution in the whole
@@ -38,7 +36,7 @@ from ..exceptions import ParameterError
 from .quality import Findings
 
 __all__ = [
-    "AVAILABILITIES", "RULES", "describe_rules", "check_report_parameters", "history_days",
+    "AVAILABILITIES", "RULES", "describe_rules", "check_report_parameters", 
     "inventory_by", "distributions_per_period", "links_per_member", "members_never_served",
     "window_counts", "gini", "top_share", "fairness", "active_lists",
     "check_link_ids", "check_distributions", "check_availability", "headline",
@@ -78,23 +76,6 @@ def _is_active(value: Any) -> bool:
 
 
 # -- history ------------------------------------------------------------------------------------
-
-def history_days(*timestamps: pd.Series, as_of: pd.Timestamp,
-                 end: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
-    """``(first, last)`` UTC days to read distributions for: from the earliest of ``timestamps``
-    (e.g. members' ``joined_at``, links' ``added_at``, lists' ``created_at``) to the as-of day, or
-    ``end`` when later. ``None`` when no table holds a single readable timestamp (nothing to read)."""
-    known = [s.dropna().min() for s in timestamps if s is not None and s.notna().any()]
-    if not known:
-        return None
-    first = min(known).tz_convert("UTC").date()
-    last = as_of.tz_convert("UTC").date()
-    if end is not None and end > last:
-        last = end
-    return (first, last) if first <= last else (last, last)
-
-
-# -- inventory ----------------------------------------------------------------------------------
 
 def inventory_by(inventory: pd.DataFrame, column: str) -> pd.DataFrame:
     """Links per ``column`` value (``quality`` or ``link_type``): ``available``, ``distributed``,

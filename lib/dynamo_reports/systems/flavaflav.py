@@ -153,6 +153,15 @@ class FlavaflavRepository(SystemRepository):
         """Every member: a full scan."""
         return self._scan(MEMBERS, segments)
 
+    def all_distributions(self, *, segments: int = 1) -> list[dict]:
+        """Every distribution (the whole audit trail): a full scan, asked for by name.
+
+        When every day is needed, this is cheaper than ``distributions_in_window`` over the whole
+        history: both read the same items, but each per-day ``date-index`` Query costs at least
+        0.5 read units even for a day with no distribution.
+        """
+        return self._scan(DISTRIBUTIONS, segments)
+
     # -- inventory --------------------------------------------------------------------------------
     def inventory_item(self, link_id: str) -> dict | None:
         """One inventory link by id, or ``None``. One GetItem."""
