@@ -95,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if not args.debug:  # nbconvert's "alternative text is missing" and papermill's chatter
+        for noisy in ("traitlets", "papermill", "nbconvert"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
     handler = {"list": cmd_list, "run": cmd_run, "demo-server": cmd_demo_server, "seed": cmd_seed,
                "tables": cmd_tables, "lab": cmd_lab}[args.command]
     try:

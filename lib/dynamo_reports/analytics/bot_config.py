@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .quality import Findings
+from .quality import is_missing as _missing
 
 __all__ = [
     "AuditResult", "CHANNEL_COLUMNS", "CHANNELS_PER_GUILD", "DAYS_PER_MONTH", "PREFERENCES", "RULES",
@@ -91,16 +92,11 @@ SETTINGS_COLUMNS = ["key", "guild_id", "type", "guild_attr", "timezone", "positi
 
 def describe_rules(findings: Findings) -> None:
     """Declare every rule of this report, so a rule that found nothing is shown with 0."""
-    for rule, description in RULES.items():
-        findings.describe(rule, description)
+    findings.describe_all(RULES)
 
 
 # -- value helpers --------------------------------------------------------------------------------
 
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    return isinstance(value, (float, np.floating)) and math.isnan(value)
 
 
 def _text(value: Any) -> str:

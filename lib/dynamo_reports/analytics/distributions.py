@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ParameterError
+from .concentration import gini, top_share
 from .quality import Findings
 
 __all__ = [
@@ -57,8 +58,7 @@ RULES: dict[str, str] = {
 
 def describe_rules(findings: Findings) -> None:
     """Declare every rule, so a rule that found nothing is shown with 0."""
-    for rule, text in RULES.items():
-        findings.describe(rule, text)
+    findings.describe_all(RULES)
 
 
 def check_report_parameters(*, top_n: Any) -> None:
@@ -176,27 +176,6 @@ def window_counts(per_member: pd.DataFrame) -> pd.Series:
     every active member and anyone who received a link (see the module docstring)."""
     chosen = per_member[per_member["active"].astype(bool) | (per_member["links"] > 0)]
     return pd.Series(chosen["links"].to_numpy(dtype=float), index=chosen["member_id"].to_numpy())
-
-
-def gini(counts: Iterable[float]) -> float | None:
-    """Gini coefficient of ``counts`` (from the sorted values: G = 2 Σ_i i·x_(i) / (n Σ x) − (n + 1) / n,
-    i from 1). ``None`` when there is nothing to share (no value, or a zero total)."""
-    x = np.sort(np.asarray(list(counts), dtype=float))
-    x = x[~np.isnan(x)]
-    n, total = len(x), float(x.sum())
-    if n == 0 or total <= 0:
-        return None
-    ranks = np.arange(1, n + 1)
-    return float(2.0 * (ranks * x).sum() / (n * total) - (n + 1) / n)
-
-
-def top_share(counts: Iterable[float], n: int) -> float | None:
-    """Share of all links held by the ``n`` members who received most; ``None`` with no link."""
-    x = np.sort(np.asarray(list(counts), dtype=float))[::-1]
-    total = float(np.nansum(x))
-    if total <= 0:
-        return None
-    return float(np.nansum(x[:n]) / total)
 
 
 def fairness(counts: pd.Series, top_n: int) -> dict[str, Any]:

@@ -32,7 +32,9 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from . import concentration as _concentration
 from .quality import Findings
+from .quality import is_missing as _missing
 
 __all__ = [
     "BASE58_ALPHABET", "ClassifiedItems", "EARLIEST_PLAUSIBLE", "RULES", "STATS_FIELDS", "TIMESTAMPS",
@@ -77,17 +79,11 @@ _RAW_COLUMNS = ("PK", "SK", "Type", "GSI_PK", "GSI_SK", "userId", "walletAddress
 
 def describe_rules(findings: Findings) -> None:
     """Declare every rule of this report, so a rule that found nothing is shown with 0."""
-    for rule, description in RULES.items():
-        findings.describe(rule, description)
+    findings.describe_all(RULES)
 
 
 # -- small value helpers ------------------------------------------------------------------------
 
-def _missing(value: Any) -> bool:
-    """None, NaT or a float NaN (how a frame holds an absent attribute)."""
-    if value is None or value is pd.NaT:
-        return True
-    return isinstance(value, (float, np.floating)) and math.isnan(value)
 
 
 def _exact_number(value: Any) -> Decimal | None:
@@ -379,27 +375,15 @@ def _as_array(amounts: Iterable[float]) -> np.ndarray:
 
 
 def gini(amounts: Iterable[float]) -> float:
-    """Gini coefficient: Σ_i Σ_j |x_i − x_j| / (2 n² mean); 0 = all equal, → 1 = one holds all.
-
-    Computed from the sorted values: G = 2 Σ_i i·x_(i) / (n Σ x) − (n + 1) / n (i from 1).
-    NaN when there is nothing (no amount, or a zero total).
-    """
-    x = np.sort(_as_array(amounts))
-    n, total = len(x), x.sum()
-    if n == 0 or total <= 0:
-        return math.nan
-    ranks = np.arange(1, n + 1)
-    return float(2.0 * (ranks * x).sum() / (n * total) - (n + 1) / n)
+    """Gini coefficient (:func:`concentration.gini`); NaN when there is nothing to share."""
+    value = _concentration.gini(_as_array(amounts))
+    return math.nan if value is None else value
 
 
 def herfindahl(amounts: Iterable[float]) -> float:
-    """Herfindahl-Hirschman index: Σ share²; 1/n when all equal, 1 when one holds everything."""
-    x = _as_array(amounts)
-    total = x.sum()
-    if len(x) == 0 or total <= 0:
-        return math.nan
-    shares = x / total
-    return float((shares ** 2).sum())
+    """Herfindahl-Hirschman index (:func:`concentration.herfindahl`); NaN when there is nothing."""
+    value = _concentration.herfindahl(_as_array(amounts))
+    return math.nan if value is None else value
 
 
 def concentration(amounts: Iterable[float]) -> dict[str, float | int]:

@@ -8,8 +8,9 @@ the item, and what is wrong. The report shows the table; ``summary.json`` gets
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 COLUMNS = ["rule", "table", "key", "detail"]
@@ -23,6 +24,11 @@ class Findings:
     def describe(self, rule: str, description: str) -> None:
         """Declare a rule (so a rule that found nothing still appears with 0)."""
         self.rules.setdefault(rule, description)
+
+    def describe_all(self, rules: Mapping[str, str]) -> None:
+        """Declare every rule of a report (``{rule: description}``)."""
+        for rule, description in rules.items():
+            self.describe(rule, description)
 
     def add(self, rule: str, key: Any, detail: str, *, table: str = "") -> None:
         self.rules.setdefault(rule, rule.replace("_", " "))
@@ -52,3 +58,10 @@ class Findings:
             [{"rule": r, "what it checks": self.rules.get(r, ""), "items": n} for r, n in counts.items()],
             columns=["rule", "what it checks", "items"],
         )
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaT or a float NaN: how a DataFrame holds an absent attribute."""
+    if value is None or value is pd.NaT:
+        return True
+    return isinstance(value, (float, np.floating)) and value != value
