@@ -21,7 +21,6 @@ test: $(STAMP)
 
 reports: $(STAMP)
 	$(BIN)/dynamo-reports run --all --source demo
-	@echo "index: $(CURDIR)/reports/index.html"
 
 lab: $(STAMP)
 	$(BIN)/dynamo-reports lab

@@ -231,7 +231,7 @@ def _run_planned(planned: list[tuple[str, dict]], output_dir: str) -> int:
         print(f"{name}: {result.html_path}")
     index = Path(output_dir) / "index.html"
     if index.exists():
-        print(f"index: {index}")
+        print(f"index: {index.resolve()}")
     return EXIT_FAILED if failures else EXIT_OK
 
 
