@@ -36,6 +36,8 @@ def test_environment_endpoint_is_standard_variable():
 @pytest.mark.parametrize("kwargs,parameter", [
     ({"source": "mysql"}, "source"),
     ({"region": ""}, "region"),
+    ({"region": "paris"}, "region"),
+    ({"region": "eu-weest3"}, "region"),
     ({"endpoint_url": "localhost:8000"}, "endpoint_url"),
 ])
 def test_bad_settings_name_the_parameter(kwargs, parameter):

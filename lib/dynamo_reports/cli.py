@@ -104,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `dynamo-reports list | head`
+        return EXIT_OK
     except DynamoReportsError as e:
         if args.debug:
             raise
@@ -118,19 +120,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- list / run -------------------------------------------------------------------------------
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from .reporting.parameters import notebook_parameters
+    from .reporting.parameters import COMMON_PARAMETERS, notebook_parameters
     from .reporting.registry import REPORTS, notebooks_dir
 
+    def show(name: str, spec: Any) -> None:
+        note = f"   # {spec.help}" if getattr(spec, "help", "") else ""
+        print(f"    {name:20} = {spec.default!r}{note}")
+
+    common_shown = False
     for name, report in REPORTS.items():
         path = notebooks_dir() / report.notebook
         if not path.exists():
             print(f"{name:14} {report.title} — not available yet ({report.notebook} missing)")
             continue
+        specs = notebook_parameters(path)
+        if not common_shown:
+            print("common parameters (every report; --source/--period/... set them, -p NAME VALUE the others):")
+            for pname in COMMON_PARAMETERS:
+                if pname in specs and pname != "summary_path":
+                    show(pname, specs[pname])
+            print()
+            common_shown = True
         print(f"{name:14} {report.title} (source document {report.source_document}, notebooks/{report.notebook})")
-        for pname, spec in notebook_parameters(path).items():
-            if pname == "summary_path":
-                continue
-            print(f"    {pname:22} = {spec.default!r}" + (f"   # {spec.help}" if getattr(spec, "help", "") else ""))
+        for pname, spec in specs.items():
+            if pname not in COMMON_PARAMETERS:
+                show(pname, spec)
     return EXIT_OK
 
 

@@ -19,6 +19,7 @@ Precedence: explicit arguments > TOML file > environment (``AWS_ENDPOINT_URL_DYN
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -54,6 +55,7 @@ DEFAULT_TABLE_NAMES: dict[str, str] = {
     "lists": "flavaflav-lists-{env}",
 }
 
+_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 _CONFIG_KEYS = {"source", "region", "profile", "endpoint_url", "env", "project", "tables"}
 
 
@@ -77,6 +79,8 @@ class Settings:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 raise ParameterError(name, f"must be a non-empty string, got {value!r}")
+        if not _REGION_RE.match(self.region):
+            raise ParameterError("region", f"not an AWS region name like 'eu-west-3', got {self.region!r}")
         if self.endpoint_url is not None and not str(self.endpoint_url).startswith(("http://", "https://")):
             raise ParameterError("endpoint_url", f"must start with http:// or https://, got {self.endpoint_url!r}")
         unknown = sorted(set(self.tables) - set(DEFAULT_TABLE_NAMES))
