@@ -338,7 +338,10 @@ def cmd_lab(args: argparse.Namespace) -> int:
     with EmbeddedDynamo(port=args.port) as server:
         env = {**os.environ, **server.environment()}
         print(f"embedded DynamoDB on {server.endpoint_url}; starting JupyterLab in {notebooks}", flush=True)
-        proc = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={notebooks}"], env=env)
+        command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={notebooks}"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers often run as root
+            command.append("--allow-root")
+        proc = subprocess.Popen(command, env=env)
         try:
             return proc.wait()
         except KeyboardInterrupt:
