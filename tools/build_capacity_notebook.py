@@ -4,8 +4,6 @@ from nbbuild import COMMON_PARAMETERS, OPEN_ARGS, build
 
 CELLS = [
     ("md", '''
-# DynamoDB capacity and cost — all five systems
-
 Every source document worries about cost: "budget < 5$/mois", "Free Tier obligatoire", "éviter les scans",
 chat polled every 10 s, "Scaling to 100k users". This report answers, per table and per system: how big is it,
 what does each access pattern cost, what will the month cost on each billing mode, does it fit the budget and
@@ -536,6 +534,9 @@ summary = report.write_summary({
 })
 '''),
 ]
+
+# The intro reads best under the header (title, DEMO banner): move it after the first code cell.
+CELLS.insert(2, CELLS.pop(0))
 
 if __name__ == "__main__":
     build("notebooks/capacity_report.ipynb", CELLS)
