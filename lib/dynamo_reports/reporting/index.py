@@ -245,7 +245,9 @@ def render_index(
                 if message:
                     status_html += f'<div class="error">{e(str(message)[:500])}</div>'
             cells.append(f"<td>{status_html}</td>")
-            cells.append(f"<td>{e(_fmt_window(r.get('window')))}</td>")
+            source = (r.get("parameters") or {}).get("source")
+            source_html = f'<br><span class="meta">source: {e(str(source))}</span>' if source else ""
+            cells.append(f"<td>{e(_fmt_window(r.get('window')))}{source_html}</td>")
             heads = _headlines(r)
             if heads:
                 cells.append(
