@@ -294,8 +294,9 @@ def cmd_tables(args: argparse.Namespace) -> int:
 
         _refuse_aws(settings, args.allow_aws, "tables --create")
         conn = Connection(settings)
+        existing = _existing_tables(conn)
         for name in create_tables(conn, ALL_TABLES):
-            print(f"created {name}")
+            print(f"{'exists ' if name in existing else 'created'} {name}")
         return EXIT_OK
     if args.json:
         print(json.dumps([{**s.describe(), "table_name": settings.table_name(s.logical)} for s in ALL_TABLES], indent=2))
@@ -312,6 +313,18 @@ def cmd_tables(args: argparse.Namespace) -> int:
             if spec.ttl_attribute:
                 print(f"      TTL attribute: {spec.ttl_attribute}")
     return EXIT_OK
+
+
+def _existing_tables(conn) -> set[str]:
+    """Every table name on the endpoint (ListTables, paginated)."""
+    names: set[str] = set()
+    params: dict[str, Any] = {}
+    while True:
+        page = conn.call("ListTables", **params)
+        names.update(page.get("TableNames", []))
+        if not page.get("LastEvaluatedTableName"):
+            return names
+        params["ExclusiveStartTableName"] = page["LastEvaluatedTableName"]
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
