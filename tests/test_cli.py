@@ -112,3 +112,25 @@ def test_failed_run_through_the_cli_keeps_the_last_good_report(tmp_path):
     assert (failed_dir / "report.ipynb").exists()  # the executed notebook is kept, failing cell marked
     index = (out / "index.html").read_text()
     assert "failed" in index.lower()
+
+
+def test_missing_credentials_fail_before_any_kernel(tmp_path, monkeypatch, capsys):
+    # No credential anywhere in boto3's chain: exit 3, one line, nothing written.
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    assert main(["run", "pnl", "--source", "aws", "--output-dir", str(tmp_path / "out")]) == 3
+    err = capsys.readouterr().err
+    assert "no AWS credentials found" in err and err.count("\n") == 1
+    assert main(["run", "pnl", "--source", "aws", "--profile", "nope", "--output-dir", str(tmp_path / "out")]) == 3
+    assert "profile 'nope' not found" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_unreachable_endpoint_fails_before_any_kernel(tmp_path, capsys):
+    code = main(["run", "pnl", "--source", "aws", "--endpoint-url", "http://127.0.0.1:9",
+                 "--output-dir", str(tmp_path / "out")])
+    assert code == 3 and "cannot reach http://127.0.0.1:9" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

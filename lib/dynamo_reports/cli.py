@@ -214,6 +214,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         planned.append((name, validate_parameters(notebooks_dir() / get_report(name).notebook, user,
                                                   reserved=("summary_path",), specs=specs[name])))
 
+    if source == "aws" or args.endpoint_url:
+        _preflight(settings)
     server = None
     try:
         if source == "demo" and not args.endpoint_url:
@@ -228,6 +230,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.stop()
+
+
+def _preflight(settings) -> None:
+    """Fail fast, before any kernel starts: no credentials for AWS, or an unreachable endpoint."""
+    import boto3
+    import botocore.exceptions
+
+    from .connection import Connection
+    from .exceptions import CredentialsError
+
+    if settings.targets_aws:
+        try:
+            found = boto3.session.Session(profile_name=settings.profile or None).get_credentials()
+        except botocore.exceptions.ProfileNotFound as e:
+            raise CredentialsError(f"AWS profile {settings.profile!r} not found in ~/.aws/config") from e
+        if found is None:
+            raise CredentialsError("no AWS credentials found (profile, environment, SSO or role); "
+                                   "set AWS_PROFILE or run `aws configure`, or use --source demo")
+    else:  # a local endpoint: one ListTables call tells whether it answers
+        Connection(settings).call("ListTables", Limit=1)
 
 
 def _run_planned(planned: list[tuple[str, dict]], output_dir: str) -> int:
