@@ -724,3 +724,21 @@ def test_run_id_gets_a_suffix_when_taken(tmp_path):
     # a partial directory counts as taken too (a concurrent run)
     run_id, partial = _reserve_run_dir(tmp_path, "20260315T080000Z")
     assert run_id == "20260315T080000Z-3"
+
+
+def test_stale_partial_directories_are_removed(tmp_path):
+    import os
+
+    from dynamo_reports.reporting.runner import STALE_PARTIAL_SECONDS, remove_stale_partials
+
+    old = tmp_path / ".20250101T000000Z.partial"
+    young = tmp_path / ".20250102T000000Z.partial"
+    done = tmp_path / "20250101T000000Z"
+    for d in (old, young, done):
+        d.mkdir()
+    now = 1_800_000_000.0
+    os.utime(old, (now - STALE_PARTIAL_SECONDS - 1, now - STALE_PARTIAL_SECONDS - 1))  # killed a day ago
+    os.utime(young, (now - 60, now - 60))                                               # may still be running
+    os.utime(done, (now - 10 * STALE_PARTIAL_SECONDS,) * 2)                             # a finished run: kept
+    assert remove_stale_partials(tmp_path, now=now) == [old]
+    assert not old.exists() and young.exists() and done.exists()

@@ -141,6 +141,26 @@ def safe_parameters(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+STALE_PARTIAL_SECONDS = 24 * 3600  # no report run takes a day: an older .partial was killed
+
+
+def remove_stale_partials(report_dir: Path, *, now: float | None = None) -> list[Path]:
+    """Delete ``.<run-id>.partial`` directories left by runs killed hard (SIGKILL, power loss).
+
+    Only those untouched for a day: a younger one may belong to a run still in progress.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    for partial in report_dir.glob(".*.partial"):
+        try:
+            if partial.is_dir() and now - partial.stat().st_mtime > STALE_PARTIAL_SECONDS:
+                shutil.rmtree(partial)
+                removed.append(partial)
+        except OSError:
+            continue
+    return removed
+
+
 def _reserve_run_dir(report_dir: Path, base_id: str) -> tuple[str, Path]:
     """Pick a free run id (``base``, ``base-2``, ...) and create its ``.partial`` directory."""
     for n in itertools.count(1):
@@ -257,6 +277,7 @@ def run_report(
     out_root = Path(output_dir).expanduser().resolve()
     report_dir = out_root / rdef.name
     report_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(report_dir)
     run_id, partial = _reserve_run_dir(report_dir, run_id or started.strftime("%Y%m%dT%H%M%SZ"))
     final = report_dir / run_id
 
