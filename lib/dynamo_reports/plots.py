@@ -64,12 +64,28 @@ def date_axis(ax: Any) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
-def show(fig: Any) -> None:
-    """Render the figure into the notebook output (PNG, embedded in the HTML) and close it."""
+def alt_text(fig: Any) -> str:
+    """The figure's titles, as the image's alternative text in the exported HTML."""
+    titles = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) is not None else []
+    titles += [ax.get_title() for ax in fig.axes]
+    return "; ".join(t for t in titles if t) or "chart"
+
+
+def show(fig: Any, *, alt: str | None = None) -> None:
+    """Render the figure into the notebook output (PNG, embedded in the HTML, with alt text) and close it."""
     import matplotlib.pyplot as plt
 
     fig.tight_layout()
-    plt.show()
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - plain Python without IPython
+        plt.show()
+    else:
+        if get_ipython() is None:
+            plt.show()
+        else:
+            display(fig, metadata={"image/png": {"alt": alt or alt_text(fig)}})
     plt.close(fig)
 
 
