@@ -134,3 +134,25 @@ def test_unreachable_endpoint_fails_before_any_kernel(tmp_path, capsys):
                  "--output-dir", str(tmp_path / "out")])
     assert code == 3 and "cannot reach http://127.0.0.1:9" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_all_skips_reports_whose_tables_are_missing(tmp_path):
+    """--all on an endpoint holding only the 001 table: bot-config runs, the others are skipped
+    with one line each naming the missing table, and the exit status says something was skipped."""
+    import os
+
+    from dynamo_reports.demo.server import EmbeddedDynamo
+    from dynamo_reports.systems import create_table, discord_config
+
+    with EmbeddedDynamo(region="ap-south-1", create_tables=False, seed=False) as server:
+        create_table(server.connect(), discord_config.CONFIG)
+        env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL_DYNAMODB"}
+        proc = subprocess.run([sys.executable, "-m", "dynamo_reports", "run", "--all", "--source", "aws",
+                               "--endpoint-url", server.endpoint_url, "--region", "ap-south-1", "--period", "all",
+                               "-p", "replay_events", "0", "--output-dir", str(tmp_path)],
+                              capture_output=True, text=True, env=env, timeout=900)
+    assert proc.returncode == 1
+    assert "pnl: skipped: table 'trading-bot-dev-trades'" in proc.stderr
+    assert "participants: skipped: table 'solanashares-logistic'" in proc.stderr
+    assert (tmp_path / "bot-config" / "latest.html").exists()
+    assert not (tmp_path / "pnl").exists()

@@ -94,6 +94,8 @@ def test_missing_table_is_named(tmp_path):
     with EmbeddedDynamo(region="ap-southeast-2", create_tables=False, seed=False) as server:
         proc = run("--source", "aws", "--endpoint-url", server.endpoint_url, "--region", "ap-southeast-2",
                    "--period", "all", "--output-dir", str(tmp_path))
-    assert proc.returncode == 1
-    assert "trading-bot-dev-trades" in proc.stderr and "trades" in proc.stderr
-    assert not (tmp_path / "pnl" / "latest.html").exists()
+    # Checked before any kernel starts: exit 3, one line naming both names and the config key.
+    assert proc.returncode == 3, proc.stderr
+    assert "'trading-bot-dev-trades' (logical table 'trades')" in proc.stderr
+    assert "[tables] trades" in proc.stderr and proc.stderr.count("\n") == 1
+    assert not (tmp_path / "pnl").exists()

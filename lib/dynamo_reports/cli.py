@@ -214,8 +214,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         planned.append((name, validate_parameters(notebooks_dir() / get_report(name).notebook, user,
                                                   reserved=("summary_path",), specs=specs[name])))
 
+    missing: dict[str, str] = {}
     if source == "aws" or args.endpoint_url:
-        _preflight(settings)
+        conn = _preflight(settings)
+        for name in names:  # DescribeTable: not billed, and in the reports' read-only IAM policy
+            try:
+                for logical in get_report(name).tables:
+                    conn.describe_table(logical)
+            except TableNotFoundError as e:
+                if not args.all:
+                    raise
+                missing[name] = str(e)  # --all: the other reports still run
+        for name, why in missing.items():
+            print(f"dynamo-reports: {name}: skipped: {why}", file=sys.stderr)
+        planned = [(name, params) for name, params in planned if name not in missing]
     server = None
     try:
         if source == "demo" and not args.endpoint_url:
@@ -226,14 +238,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             for _, params in planned:
                 params["endpoint_url"] = server.endpoint_url
         os.environ.setdefault("DYNAMO_REPORTS_PROGRESS", "0")
-        return _run_planned(planned, args.output_dir)
+        code = _run_planned(planned, args.output_dir)
+        return EXIT_FAILED if missing else code
     finally:
         if server is not None:
             server.stop()
 
 
-def _preflight(settings) -> None:
-    """Fail fast, before any kernel starts: no credentials for AWS, or an unreachable endpoint."""
+def _preflight(settings):
+    """Fail fast, before any kernel starts: no credentials for AWS, or an unreachable endpoint.
+    Returns the connection for the table checks."""
     import boto3
     import botocore.exceptions
 
@@ -248,8 +262,10 @@ def _preflight(settings) -> None:
         if found is None:
             raise CredentialsError("no AWS credentials found (profile, environment, SSO or role); "
                                    "set AWS_PROFILE or run `aws configure`, or use --source demo")
-    else:  # a local endpoint: one ListTables call tells whether it answers
-        Connection(settings).call("ListTables", Limit=1)
+    conn = Connection(settings)
+    if not settings.targets_aws:  # a local endpoint: does it answer at all?
+        conn.call("ListTables", Limit=1)
+    return conn
 
 
 def _run_planned(planned: list[tuple[str, dict]], output_dir: str) -> int:

@@ -44,10 +44,14 @@ class ReportDef:
     title: str
     source_document: str
     headline_keys: tuple[str, ...] = field(default_factory=tuple)
+    #: logical names of the tables the report cannot run without (checked before the kernel
+    #: starts); empty for a report that reports missing tables itself (capacity)
+    tables: tuple[str, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
-        # accept a list for convenience, keep the dataclass hashable
+        # accept lists for convenience, keep the dataclass hashable
         object.__setattr__(self, "headline_keys", tuple(self.headline_keys))
+        object.__setattr__(self, "tables", tuple(self.tables))
 
     def notebook_path(self, directory: str | os.PathLike[str] | None = None) -> Path:
         """Absolute path of the notebook (in ``directory`` or :func:`notebooks_dir`)."""
@@ -69,15 +73,16 @@ def _defs(*defs: ReportDef) -> dict[str, ReportDef]:
 REPORTS: Mapping[str, ReportDef] = _defs(
     ReportDef(
         "pnl", "pnl_report.ipynb", "Trading bot P&L", "002",
-        ("realized_pnl", "trade_count", "win_rate"),
+        ("realized_pnl", "trade_count", "win_rate"), ("trades", "bot_config", "reports"),
     ),
     ReportDef(
         "participants", "participant_investment_report.ipynb", "SolanaShares participant investments", "000",
-        ("total_invested", "participant_count", "gini"),
+        ("total_invested", "participant_count", "gini"), ("solanashares",),
     ),
     ReportDef(
         "leads", "affiliate_leads_report.ipynb", "Commercive affiliate leads", "003",
         ("lead_count", "approval_rate", "commission_approved"),
+        ("leads", "affiliate_links", "affiliate_stats"),
     ),
     ReportDef(
         "capacity", "capacity_report.ipynb", "DynamoDB capacity and cost", "all five",
@@ -85,15 +90,17 @@ REPORTS: Mapping[str, ReportDef] = _defs(
     ),
     ReportDef(
         "bot-config", "bot_config_audit.ipynb", "Discord bot configuration audit", "001",
-        ("guilds", "channels", "cache_hit_ratio"),
+        ("guilds", "channels", "cache_hit_ratio"), ("discord_config",),
     ),
     ReportDef(
         "distributions", "link_distribution_report.ipynb", "Flavaflav link distributions", "004",
         ("distributions", "members_served", "gini"),
+        ("members", "inventory", "distributions", "lists"),
     ),
     ReportDef(
         "support", "support_chat_report.ipynb", "Commercive support chat", "003",
         ("conversations_opened", "open_backlog", "median_minutes_to_first_reply"),
+        ("conversations", "messages"),
     ),
 )
 
