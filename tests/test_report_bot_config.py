@@ -5,16 +5,13 @@ zero table reads while the warm cache serves the replay, and edge tables in a re
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+import shared
 from dynamo_reports import capacity
 from dynamo_reports.analytics.bot_config import replay_traffic
 from dynamo_reports.codec import item_to_wire
@@ -27,17 +24,8 @@ UNCACHED_SAMPLE = 200
 
 
 def run_report(output_dir: Path, *args: str) -> tuple[dict, str]:
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo",
-           "DYNAMO_REPORTS_PROGRESS": "0"}
-    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
-    proc = subprocess.run([sys.executable, "-m", "dynamo_reports", "run", "bot-config",
-                           "--output-dir", str(output_dir), *args],
-                          capture_output=True, text=True, env=env, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    summaries = sorted(output_dir.glob("bot-config/*/summary.json"))
-    assert summaries, f"no summary.json in {output_dir}: {proc.stdout} {proc.stderr[-2000:]}"
-    html = (summaries[-1].parent / "report.html").read_text(encoding="utf-8")
-    return json.loads(summaries[-1].read_text()), html
+    run_dir = shared.run_report("bot-config", output_dir, *args)
+    return shared.read_summary(run_dir), (run_dir / "report.html").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,6 @@ dataset — and on an isolated region: empty tables, then a hand-made guild whos
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +11,8 @@ from bs4 import BeautifulSoup
 
 from dynamo_reports.codec import item_to_wire
 from dynamo_reports.demo.dataset import ANOMALIES, anomaly, build_demo_dataset
+
+from shared import read_summary, run_concurrently, run_on_server
 
 REGION = "sa-east-1"
 JUNE = ["--start", "2025-06-01", "--end", "2025-06-30"]
@@ -28,41 +26,19 @@ RULE_OF = {
 }
 
 
-def _env() -> dict:
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo", "DYNAMO_REPORTS_PROGRESS": "0"}
-    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
-    return env
 
 
-def _command(out: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "dynamo_reports", "run", "distributions", "--output-dir", str(out), *args]
 
 
-def _run_dir(out: Path) -> Path:
-    dirs = sorted(d for d in (out / "distributions").glob("*/") if (d / "summary.json").exists())
-    assert dirs, f"no summary.json under {out}"
-    return dirs[-1]
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """name -> run directory: the demo data over all time and over June, started together."""
     plan = {"all": ["--period", "all"], "june": JUNE}
-    started = {}
-    for name, args in plan.items():
-        out = tmp_path_factory.mktemp(name)
-        started[name] = (subprocess.Popen(_command(out, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                          text=True, env=_env()), out)
-    runs = {}
-    for name, (proc, out) in started.items():
-        _, stderr = proc.communicate(timeout=600)
-        assert proc.returncode == 0, f"{name}: exit {proc.returncode}\n{stderr[-3000:]}"
-        runs[name] = _run_dir(out)
-    return runs
+    return run_concurrently("distributions", plan, tmp_path_factory.mktemp)
 
 
-def _summary(run_dir: Path) -> dict:
-    return json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
 
 
 def _text(run_dir: Path) -> str:
@@ -77,7 +53,7 @@ def _gini_by_pairs(values: list[int]) -> float:
 
 def test_planted_anomalies_are_found(demo):
     run_dir = demo["all"]
-    quality = _summary(run_dir)["data_quality"]
+    quality = read_summary(run_dir)["data_quality"]
     text = _text(run_dir)
     planted = {a.name for a in ANOMALIES if a.system == "004"}
     assert planted == set(RULE_OF) | {"member_never_served"}
@@ -89,21 +65,21 @@ def test_planted_anomalies_are_found(demo):
 
 
 def test_members_never_served(demo):
-    summary = _summary(demo["all"])
+    summary = read_summary(demo["all"])
     planted = anomaly("member_never_served")
     never = [planted.key["discord_id"], *(k["discord_id"] for k in planted.other_keys)]
     assert summary["members_never_served"] == len(never)
     text = _text(demo["all"])
     assert all(member in text for member in never)
     # the window does not change "never": it is over the whole history
-    assert _summary(demo["june"])["members_never_served"] == len(never)
+    assert read_summary(demo["june"])["members_never_served"] == len(never)
 
 
 def test_headline_numbers_recomputed_from_the_dataset(demo):
     data = build_demo_dataset()
     inventory, distributions, members = data["inventory"], data["distributions"], data["members"]
     for name, in_window in (("all", lambda d: True), ("june", lambda d: d["distributed_at"][:7] == "2025-06")):
-        summary = _summary(demo[name])
+        summary = read_summary(demo[name])
         window = [d for d in distributions if in_window(d)]
         assert summary["links_available"] == sum(1 for i in inventory if i["availability"] == "available")
         assert summary["links_distributed"] == sum(1 for i in inventory if i["availability"] == "distributed")
@@ -138,15 +114,10 @@ def own_region():
         yield server
 
 
-def _run(out: Path, server) -> dict:
-    proc = subprocess.run(_command(out, "--source", "aws", "--endpoint-url", server.endpoint_url, "--region", REGION,
-                                   "--period", "all"), capture_output=True, text=True, env=_env(), timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return _summary(_run_dir(out))
 
 
 def test_empty_tables_then_a_small_guild(own_region, tmp_path):
-    summary = _run(tmp_path / "empty", own_region)
+    summary = run_on_server("distributions", tmp_path / "empty", own_region)
     assert {k: summary[k] for k in ("links_available", "links_distributed", "distributions", "members_served",
                                     "members_never_served", "gini")} == {
         "links_available": 0, "links_distributed": 0, "distributions": 0, "members_served": 0,
@@ -176,7 +147,7 @@ def test_empty_tables_then_a_small_guild(own_region, tmp_path):
     put("lists", {"list_id": "L1", "name": "Gold", "quality": "gold", "active": "true",
                   "member_ids": {"A", "B", "C", "D"}, "created_at": "2025-06-01T00:00:00Z"})
 
-    summary = _run(tmp_path / "guild", own_region)
+    summary = run_on_server("distributions", tmp_path / "guild", own_region)
     # population [0, 0, 1, 3]: G = 20 / (2 * 16 * 1) = 0.625 (worked in test_analytics_distributions)
     assert summary["gini"] == pytest.approx(0.625)
     assert summary["distributions"] == 4 and summary["members_served"] == 2

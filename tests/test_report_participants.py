@@ -4,16 +4,13 @@ the edge tables (empty; participants without GLOBAL#STATS)."""
 
 from __future__ import annotations
 
-import json
-import os
 import statistics
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+import shared
 from dynamo_reports.codec import item_to_wire
 from dynamo_reports.demo.dataset import ANOMALIES, build_demo_dataset
 
@@ -37,17 +34,9 @@ REGION = "us-east-1"
 
 
 def run_report(output_dir: Path, *args: str) -> dict:
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo",
-           "DYNAMO_REPORTS_PROGRESS": "0"}
-    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
-    proc = subprocess.run([sys.executable, "-m", "dynamo_reports", "run", "participants",
-                           "--output-dir", str(output_dir), *args],
-                          capture_output=True, text=True, env=env, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    summaries = sorted(output_dir.glob("participants/*/summary.json"))
-    assert summaries, f"no summary.json in {output_dir}: {proc.stdout} {proc.stderr[-2000:]}"
-    assert (summaries[-1].parent / "report.html").is_file()
-    return json.loads(summaries[-1].read_text())
+    run_dir = shared.run_report("participants", output_dir, *args)
+    assert (run_dir / "report.html").is_file()
+    return shared.read_summary(run_dir)
 
 
 def expected_from(items: list[dict]) -> dict:

@@ -5,11 +5,7 @@ planted item per data-quality rule."""
 
 from __future__ import annotations
 
-import json
-import os
 import statistics
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -19,45 +15,25 @@ from bs4 import BeautifulSoup
 from dynamo_reports.codec import item_to_wire
 from dynamo_reports.demo.dataset import AS_OF, anomaly, build_demo_dataset
 
+from shared import read_summary, run_concurrently, run_on_server
+
 REGION = "ap-northeast-1"
 PLANTED_TEXT = 'My <a href="javascript:alert(1)">invoice</a> is <b>wrong</b>'
 
 
-def _env() -> dict:
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo", "DYNAMO_REPORTS_PROGRESS": "0"}
-    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
-    return env
 
 
-def _command(out: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "dynamo_reports", "run", "support", "--output-dir", str(out), *args]
 
 
-def _run_dir(out: Path) -> Path:
-    dirs = sorted(d for d in (out / "support").glob("*/") if (d / "summary.json").exists())
-    assert dirs, f"no summary.json under {out}"
-    return dirs[-1]
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """name -> run directory: the demo data over all time, texts hidden and shown, started together."""
     plan = {"hidden": ["--period", "all"], "shown": ["--period", "all", "-p", "show_messages", "true"]}
-    started = {}
-    for name, args in plan.items():
-        out = tmp_path_factory.mktemp(name)
-        started[name] = (subprocess.Popen(_command(out, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                          text=True, env=_env()), out)
-    runs = {}
-    for name, (proc, out) in started.items():
-        _, stderr = proc.communicate(timeout=600)
-        assert proc.returncode == 0, f"{name}: exit {proc.returncode}\n{stderr[-3000:]}"
-        runs[name] = _run_dir(out)
-    return runs
+    return run_concurrently("support", plan, tmp_path_factory.mktemp)
 
 
-def _summary(run_dir: Path) -> dict:
-    return json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
 
 
 def _html(run_dir: Path) -> tuple[str, BeautifulSoup]:
@@ -92,7 +68,7 @@ def test_message_text_escaped_with_show_messages(demo):
 def test_conversations_waiting_for_a_first_reply_are_listed(demo):
     planted = anomaly("conversation_without_admin_reply")
     waiting = [planted.key["conversation_id"], *(k["conversation_id"] for k in planted.other_keys)]
-    summary = _summary(demo["hidden"])
+    summary = read_summary(demo["hidden"])
     assert summary["awaiting_first_reply"] == len(waiting) == 4
     text = _html(demo["hidden"])[1].get_text()
     assert all(cid in text for cid in waiting)
@@ -101,7 +77,7 @@ def test_conversations_waiting_for_a_first_reply_are_listed(demo):
 def test_headline_numbers_recomputed_from_the_dataset(demo):
     data = build_demo_dataset()
     conversations, messages = data["conversations"], data["messages"]
-    summary = _summary(demo["hidden"])
+    summary = read_summary(demo["hidden"])
     assert summary["conversations_opened"] == len(conversations)
     assert summary["conversations_closed"] == sum(1 for c in conversations if c["status"] == "closed")
     assert summary["open_backlog"] == sum(1 for c in conversations if c["status"] == "open")
@@ -146,15 +122,10 @@ def own_region():
         yield server
 
 
-def _run(out: Path, server) -> dict:
-    proc = subprocess.run(_command(out, "--source", "aws", "--endpoint-url", server.endpoint_url, "--region", REGION,
-                                   "--period", "all"), capture_output=True, text=True, env=_env(), timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return _summary(_run_dir(out))
 
 
 def test_empty_tables_then_each_rule(own_region, tmp_path):
-    summary = _run(tmp_path / "empty", own_region)
+    summary = run_on_server("support", tmp_path / "empty", own_region)
     assert {k: summary[k] for k in ("conversations_opened", "conversations_closed", "open_backlog",
                                     "median_minutes_to_first_reply", "p90_minutes_to_first_reply", "unread")} == {
         "conversations_opened": 0, "conversations_closed": 0, "open_backlog": 0,
@@ -193,7 +164,7 @@ def test_empty_tables_then_each_rule(own_region, tmp_path):
     conversation("garbled", "early June", "open", "2025-06-07T10:00:00Z")        # unreadable created_at
     message("garbled", "2025-06-07T10:00:00Z", "user", read=False)
 
-    summary = _run(tmp_path / "planted", own_region)
+    summary = run_on_server("support", tmp_path / "planted", own_region)
     assert summary["data_quality"] == {"unknown_sender": 1, "message_before_conversation": 1,
                                        "conversation_without_messages": 1, "unreadable_timestamp": 1}
     # opened: ok1 ok2 sender early silent (garbled has no readable created_at); closed: ok1 sender early;

@@ -16,7 +16,6 @@ import pytest
 
 from dynamo_reports import codec
 from dynamo_reports.connection import Connection
-from dynamo_reports.demo.server import EmbeddedDynamo
 from dynamo_reports.exceptions import ParameterError, TableNotFoundError
 from dynamo_reports.systems import trading
 from dynamo_reports.systems.trading import (
@@ -28,45 +27,17 @@ from dynamo_reports.systems.trading import (
     config_history_item,
     daily_report_item,
     limits_item,
-    put_item,
     trade_item,
     trade_update_item,
 )
 
 UTC = dt.timezone.utc
-
-
-@pytest.fixture(scope="module")
-def server():
-    with EmbeddedDynamo(seed=False) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    return server.connect().client  # building a boto3 client is the slow part: once per module
-
-
-@pytest.fixture
-def conn(server, client):
-    """A fresh metered connection (empty meter) over the module's client."""
-    return Connection(server.settings, client=client)
+from shared import client, conn, ops, server, write, year  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
 def repo(conn):
     return TradingRepository(conn)
-
-
-# Years no other test of this module uses (so DATE#/MONTH#/STATUS# windows hold only one test's
-# items): far from the demo dataset's, and inside pandas' nanosecond range (1678..2261).
-_YEARS = [y for y in range(1700, 2262) if not 1990 <= y <= 2040]
-random.Random(uuid.uuid4().int).shuffle(_YEARS)
-
-
-@pytest.fixture
-def year():
-    return _YEARS.pop()
 
 
 def uid() -> str:
@@ -75,15 +46,6 @@ def uid() -> str:
 
 def symbol() -> str:
     return "X" + uuid.uuid4().hex[:8].upper() + "USDT"
-
-
-def ops(conn: Connection, mark: int) -> list[tuple[str, str | None]]:
-    return [(r.operation, r.index) for r in conn.meter.since(mark)]
-
-
-def write(conn, spec, *items):
-    for item in items:
-        put_item(conn, spec, item)
 
 
 def trade(sym, created, status="FILLED", side="BUY", **kw):

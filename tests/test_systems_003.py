@@ -7,13 +7,10 @@ the shared partitions (a status, for instance) hold only this test's items insid
 from __future__ import annotations
 
 import datetime as dt
-import random
 import uuid
 
 import pytest
 
-from dynamo_reports.connection import Connection
-from dynamo_reports.demo.server import EmbeddedDynamo
 from dynamo_reports.exceptions import ParameterError, ScanNotAllowedError
 from dynamo_reports import reads
 from dynamo_reports.systems import commercive
@@ -30,26 +27,7 @@ from dynamo_reports.systems.commercive import (
     lead_item,
     message_item,
 )
-from dynamo_reports.systems.trading import put_item
-
-_YEARS = [y for y in range(1700, 2262) if not 1990 <= y <= 2040]
-random.Random(uuid.uuid4().int).shuffle(_YEARS)
-
-
-@pytest.fixture(scope="module")
-def server():
-    with EmbeddedDynamo(seed=False) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    return server.connect().client
-
-
-@pytest.fixture
-def conn(server, client):
-    return Connection(server.settings, client=client)
+from shared import client, conn, ops, server, write, year  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
@@ -57,22 +35,8 @@ def repo(conn):
     return CommerciveRepository(conn)
 
 
-@pytest.fixture
-def year():
-    return _YEARS.pop()
-
-
 def uid(prefix: str = "") -> str:
     return prefix + uuid.uuid4().hex[:12]
-
-
-def ops(conn: Connection, mark: int) -> list[tuple[str, str | None]]:
-    return [(r.operation, r.index) for r in conn.meter.since(mark)]
-
-
-def write(conn, spec, *items):
-    for item in items:
-        put_item(conn, spec, item)
 
 
 # -- builders -------------------------------------------------------------------------------------

@@ -9,13 +9,10 @@ items where it looks.
 from __future__ import annotations
 
 import datetime as dt
-import random
 import uuid
 
 import pytest
 
-from dynamo_reports.connection import Connection
-from dynamo_reports.demo.server import EmbeddedDynamo
 from dynamo_reports.exceptions import ParameterError
 from dynamo_reports.systems import flavaflav
 from dynamo_reports.systems.flavaflav import (
@@ -31,26 +28,7 @@ from dynamo_reports.systems.flavaflav import (
     member_item,
     sanitize_link_id,
 )
-from dynamo_reports.systems.trading import put_item
-
-_YEARS = [y for y in range(1700, 2262) if not 1990 <= y <= 2040]
-random.Random(uuid.uuid4().int).shuffle(_YEARS)
-
-
-@pytest.fixture(scope="module")
-def server():
-    with EmbeddedDynamo(seed=False) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    return server.connect().client
-
-
-@pytest.fixture
-def conn(server, client):
-    return Connection(server.settings, client=client)
+from shared import client, conn, ops, server, write, year  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
@@ -58,22 +36,8 @@ def repo(conn):
     return FlavaflavRepository(conn)
 
 
-@pytest.fixture
-def year():
-    return _YEARS.pop()
-
-
 def uid(prefix: str = "") -> str:
     return prefix + uuid.uuid4().hex[:10]
-
-
-def ops(conn: Connection, mark: int) -> list[tuple[str, str | None]]:
-    return [(r.operation, r.index) for r in conn.meter.since(mark)]
-
-
-def write(conn, spec, *items):
-    for item in items:
-        put_item(conn, spec, item)
 
 
 def ids(items, key):
