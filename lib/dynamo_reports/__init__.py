@@ -6,21 +6,54 @@
 One repository per source document (000 ``ParticipantRepository``, 001
 ``ChannelConfigRepository``, 002 ``TradingRepository``, 003 ``CommerciveRepository``, 004
 ``FlavaflavRepository``) answers its document's access patterns through the caches it prescribes.
+
+Names are imported on first use, so ``import dynamo_reports`` (and the ``dynamo-reports``
+command's ``list`` and ``--help``) load neither boto3 nor the systems.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from .config import Settings, load_settings  # noqa: E402
-from .connection import Connection, RequestMeter, connect  # noqa: E402
-from .exceptions import DynamoReportsError  # noqa: E402
-from .systems.commercive import CommerciveRepository  # noqa: E402
-from .systems.discord_config import ChannelConfigRepository  # noqa: E402
-from .systems.flavaflav import FlavaflavRepository  # noqa: E402
-from .systems.solanashares import ParticipantRepository  # noqa: E402
-from .systems.trading import TradingRepository  # noqa: E402
+#: public name -> module that defines it
+_LAZY = {
+    "Settings": ".config",
+    "load_settings": ".config",
+    "Connection": ".connection",
+    "RequestMeter": ".connection",
+    "connect": ".connection",
+    "DynamoReportsError": ".exceptions",
+    "CommerciveRepository": ".systems.commercive",
+    "ChannelConfigRepository": ".systems.discord_config",
+    "FlavaflavRepository": ".systems.flavaflav",
+    "ParticipantRepository": ".systems.solanashares",
+    "TradingRepository": ".systems.trading",
+}
 
-__all__ = [
-    "ChannelConfigRepository", "CommerciveRepository", "Connection", "DynamoReportsError", "FlavaflavRepository",
-    "ParticipantRepository", "RequestMeter", "Settings", "TradingRepository", "__version__", "connect",
-    "load_settings",
-]
+__all__ = sorted([*_LAZY, "__version__"])
+
+if TYPE_CHECKING:
+    from .config import Settings, load_settings
+    from .connection import Connection, RequestMeter, connect
+    from .exceptions import DynamoReportsError
+    from .systems.commercive import CommerciveRepository
+    from .systems.discord_config import ChannelConfigRepository
+    from .systems.flavaflav import FlavaflavRepository
+    from .systems.solanashares import ParticipantRepository
+    from .systems.trading import TradingRepository
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dynamo_reports' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -15,9 +15,9 @@ import signal
 import subprocess
 import sys
 import threading
-from datetime import date
 from pathlib import Path
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .exceptions import (
@@ -28,6 +28,11 @@ from .exceptions import (
     ReportError,
     TableNotFoundError,
 )
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .connection import Connection
+    from .plan import RunPlan
 
 log = logging.getLogger("dynamo_reports.cli")
 
@@ -148,7 +153,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _settings_from(args: argparse.Namespace, *, source: str | None = None):
+def _settings_from(args: argparse.Namespace, *, source: str | None = None) -> Settings:
     from .config import load_settings
 
     return load_settings(source=source or getattr(args, "source", None), region=args.region, profile=args.profile,
@@ -156,96 +161,72 @@ def _settings_from(args: argparse.Namespace, *, source: str | None = None):
                          config_file=args.config_file)
 
 
-def _demo_today() -> date:
-    from .demo.dataset import AS_OF
+def _check_output_dir(path: str) -> Path:
+    """The output directory exists (or is created) and takes files: checked before anything runs."""
+    import tempfile
 
-    return AS_OF.date()
+    out = Path(path).expanduser()
+    if out.exists() and not out.is_dir():
+        raise ParameterError("output_dir", f"{out} exists and is not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-check-"):
+            pass
+    except OSError as e:
+        raise ParameterError("output_dir", f"{out} is not writable ({e.strerror or e})") from None
+    return out
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .reporting.parameters import notebook_parameters, validate_parameters
-    from .reporting.periods import resolve_period, window_from_dates
-    from .reporting.registry import available_reports, get_report, notebooks_dir
+    from .plan import build_plan
+    from .reporting.registry import available_reports
 
     if bool(args.report) == bool(args.all):
         raise ParameterError("report", "give one report name or --all (see `dynamo-reports list`)")
-    if args.all:
-        names = list(available_reports())
-        if not names:
-            print("no reports yet")
-            return EXIT_OK
-    else:
-        report = get_report(args.report)
-        if not report.is_available():
-            raise ParameterError("report", f"{args.report!r} has no notebook yet ({report.notebook})")
-        names = [args.report]
-    if args.period and (args.start or args.end):
+    if args.period is not None and (args.start or args.end):
         raise ParameterError("period", "give either --period or --start/--end, not both")
-
-    source = args.source or "demo"
-    settings = _settings_from(args, source=source)  # validates region/endpoint/config before anything runs
-    timezone = args.timezone or "UTC"
-    if args.start or args.end:
-        window = window_from_dates(args.start, args.end, timezone)
-    else:
-        today = _demo_today() if source == "demo" and not args.endpoint_url else None
-        window = resolve_period(args.period or "last-30-days", timezone=timezone, today=today)
-
-    common: dict[str, Any] = {"source": source, "region": settings.region, "env": settings.env,
-                              "project": settings.project, **window.as_parameters()}
-    if settings.profile:
-        common["profile"] = settings.profile
-    if args.config_file:
-        common["config_file"] = str(Path(args.config_file).resolve())
-    if args.endpoint_url:
-        common["endpoint_url"] = args.endpoint_url
-    extra = {name: value for name, value in args.parameter}
-
-    # Validate every report's parameters before running anything (nothing is written on error).
-    specs = {name: notebook_parameters(notebooks_dir() / get_report(name).notebook) for name in names}
-    unknown = [k for k in extra if all(k not in spec for spec in specs.values())]
-    if unknown:
-        raise ParameterError(unknown[0], f"is not a parameter of {'any report' if args.all else names[0]}")
-    planned = []
-    for name in names:
-        user = {**common, **extra}
-        if args.all:  # -p applies to the reports that declare the parameter
-            user = {k: v for k, v in user.items() if k in specs[name]}
-        planned.append((name, validate_parameters(notebooks_dir() / get_report(name).notebook, user,
-                                                  reserved=("summary_path",), specs=specs[name])))
+    names = list(available_reports()) if args.all else [args.report]
+    if not names:
+        print("no reports yet")
+        return EXIT_OK
+    options = {"source": args.source, "endpoint_url": args.endpoint_url, "region": args.region,
+               "profile": args.profile, "env": args.env, "project": args.project,
+               "config_file": args.config_file, "period": args.period, "start": args.start, "end": args.end,
+               "timezone": args.timezone}
+    plan = build_plan(names, options, dict(args.parameter))
+    _check_output_dir(args.output_dir)
 
     missing: dict[str, str] = {}
-    if source == "aws" or args.endpoint_url:
-        conn = _preflight(settings)
-        for name in names:  # DescribeTable: not billed, and in the reports' read-only IAM policy
+    if not plan.embedded:
+        conn = _preflight(plan.settings)
+        for rdef in plan.reports:  # DescribeTable: not billed, and in the reports' read-only IAM policy
             try:
-                for logical in get_report(name).tables:
+                for logical in rdef.tables:
                     conn.describe_table(logical)
             except TableNotFoundError as e:
                 if not args.all:
                     raise
-                missing[name] = str(e)  # --all: the other reports still run
+                missing[rdef.name] = str(e)  # --all: the other reports still run
         for name, why in missing.items():
             print(f"dynamo-reports: {name}: skipped: {why}", file=sys.stderr)
-        planned = [(name, params) for name, params in planned if name not in missing]
+        plan = plan.without(missing)
     server = None
     try:
-        if source == "demo" and not args.endpoint_url:
+        if plan.embedded:
             from .demo.server import EmbeddedDynamo
 
             print("starting the embedded DynamoDB with the demo dataset ...", file=sys.stderr)
             server = EmbeddedDynamo().start()
-            for _, params in planned:
-                params["endpoint_url"] = server.endpoint_url
+            plan = plan.with_endpoint(server.endpoint_url)
         os.environ.setdefault("DYNAMO_REPORTS_PROGRESS", "0")
-        code = _run_planned(planned, args.output_dir)
+        code = _run_planned(plan, args.output_dir)
         return EXIT_FAILED if missing else code
     finally:
         if server is not None:
             server.stop()
 
 
-def _preflight(settings):
+def _preflight(settings: Settings) -> Connection:
     """Fail fast, before any kernel starts: no credentials for AWS, or an unreachable endpoint.
     Returns the connection for the table checks."""
     import boto3
@@ -268,13 +249,13 @@ def _preflight(settings):
     return conn
 
 
-def _run_planned(planned: list[tuple[str, dict]], output_dir: str) -> int:
+def _run_planned(plan: RunPlan, output_dir: str) -> int:
     from .reporting.runner import run_report
 
     failures = 0
-    for name, params in planned:
+    for name in plan.names:
         try:
-            result = run_report(name, params, output_dir=output_dir)
+            result = run_report(name, output_dir=output_dir, plan=plan)
         except ReportError as e:
             failures += 1
             where = f" (executed notebook kept in {e.run_dir})" if e.run_dir else ""

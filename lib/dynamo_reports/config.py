@@ -81,8 +81,8 @@ class Settings:
                 raise ParameterError(name, f"must be a non-empty string, got {value!r}")
         if not _REGION_RE.match(self.region):
             raise ParameterError("region", f"not an AWS region name like 'eu-west-3', got {self.region!r}")
-        if self.endpoint_url is not None and not str(self.endpoint_url).startswith(("http://", "https://")):
-            raise ParameterError("endpoint_url", f"must start with http:// or https://, got {self.endpoint_url!r}")
+        if self.endpoint_url is not None:
+            check_endpoint_url(self.endpoint_url)
         unknown = sorted(set(self.tables) - set(DEFAULT_TABLE_NAMES))
         if unknown:
             raise ConfigError(
@@ -117,6 +117,36 @@ class Settings:
         return is_aws_endpoint(self.endpoint_url)
 
 
+def check_endpoint_url(url: str) -> None:
+    """Refuse an endpoint URL that boto3 could not use: scheme, host and port are checked."""
+    from urllib.parse import urlsplit
+
+    shown = redact_url(url)
+    try:
+        parts = urlsplit(str(url))
+        port = parts.port
+    except ValueError:
+        raise ParameterError("endpoint_url", f"not a valid URL: {shown!r}") from None
+    if parts.scheme not in ("http", "https"):
+        raise ParameterError("endpoint_url", f"must start with http:// or https://, got {shown!r}")
+    if not parts.hostname:
+        raise ParameterError("endpoint_url", f"has no host name: {shown!r}")
+    if port == 0:
+        raise ParameterError("endpoint_url", f"port 0 is not a port one can connect to: {shown!r}")
+
+
+def redact_url(url: str) -> str:
+    """``url`` without user-info, query and fragment (they may carry credentials)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(str(url))
+    except ValueError:
+        return "<unreadable URL>"
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
 def is_aws_endpoint(url: str | None) -> bool:
     """No endpoint means boto3's default: real AWS. So does any *.amazonaws.com host."""
     if not url:
@@ -136,6 +166,10 @@ def load_toml(path: str | os.PathLike) -> dict:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{p}: not valid TOML: {e}", key="config_file") from e
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{p}: not UTF-8 text (byte {e.start}); save it as UTF-8", key="config_file") from e
+    except OSError as e:
+        raise ConfigError(f"{p}: cannot be read ({e.strerror or e})", key="config_file") from e
     unknown = sorted(set(data) - _CONFIG_KEYS)
     if unknown:
         raise ConfigError(f"{p}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_CONFIG_KEYS))}")
@@ -157,6 +191,7 @@ def load_settings(
     tables: Mapping[str, str] | None = None,
     read_only: bool = False,
     environ: Mapping[str, str] | None = None,
+    default_source: str = "aws",
 ) -> Settings:
     """Build :class:`Settings` from arguments, an optional TOML file and the environment.
 
@@ -178,7 +213,7 @@ def load_settings(
     merged_tables = dict(file_data.get("tables", {}))
     merged_tables.update(tables or {})
     return Settings(
-        source=pick("source", source, default="aws"),
+        source=pick("source", source, default=default_source),
         region=pick("region", region, ("AWS_REGION", "AWS_DEFAULT_REGION"), DEFAULT_REGION),
         profile=pick("profile", profile, ("AWS_PROFILE",)),
         endpoint_url=pick("endpoint_url", endpoint_url, ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL")),

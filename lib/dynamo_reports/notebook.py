@@ -17,18 +17,16 @@ read-only. Values from the tables are always shown escaped (:meth:`ReportContext
 from __future__ import annotations
 
 import html
-import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import date
 from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
 from . import __version__
 from .analytics.quality import Findings
-from .config import Settings, load_settings
+from .config import Settings
 from .connection import Connection
-from .exceptions import ParameterError
 
 _MEMO: dict[tuple, Any] = {}
 _EMBEDDED: dict[str, Any] = {}
@@ -239,33 +237,22 @@ def open_report(name: str, title: str, *, tables: Iterable[str], source: str = "
                 region: str = "", profile: str = "", env: str = "", project: str = "", config_file: str = "",
                 period: str = "", start: str = "", end: str = "", timezone: str = "UTC", as_of: str = "",
                 summary_path: str = "") -> ReportContext:
-    """Resolve the common parameters into a read-only, metered :class:`ReportContext`."""
-    from .reporting.periods import resolve_period, window_from_dates
+    """Resolve the common parameters into a read-only, metered :class:`ReportContext`.
 
-    if source not in ("demo", "aws"):
-        raise ParameterError("source", f"must be 'demo' or 'aws', got {source!r}")
-    endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB", "")
-    if source == "demo" and not endpoint:
-        endpoint = _embedded_endpoint()
-    settings = load_settings(source=source, region=region, profile=profile, endpoint_url=endpoint, env=env,
-                             project=project, config_file=config_file or None, read_only=True)
-    if as_of:
-        from .codec import parse_timestamp
+    The settings, window and as-of time come from :func:`~dynamo_reports.plan.build_plan`,
+    the same function the CLI and the runner use, so a notebook run by hand and the same
+    notebook run by ``dynamo-reports run`` see the same window. Empty strings mean "not
+    given"; without ``period``, ``start`` and ``end`` the window is all data.
+    """
+    from .plan import build_plan
 
-        stamp = parse_timestamp(as_of)
-        if stamp is None:
-            raise ParameterError("as_of", f"not a readable time: {as_of!r}")
-    elif source == "demo":
-        from .demo.dataset import AS_OF
-
-        stamp = pd.Timestamp(AS_OF)
-    else:
-        stamp = pd.Timestamp(datetime.now(dt_timezone.utc)).floor("s")
-    if start or end:
-        window = window_from_dates(start or None, end or None, timezone, label=period or None)
-    else:
-        window = resolve_period(period or "all", timezone=timezone,
-                                today=stamp.tz_convert(timezone).date())
+    options = {"source": source, "endpoint_url": endpoint_url, "region": region, "profile": profile, "env": env,
+               "project": project, "config_file": config_file, "start": start, "end": end, "as_of": as_of,
+               "timezone": timezone or None, "period": period or (None if start or end else "all")}
+    plan = build_plan((), {k: (v if v != "" else None) for k, v in options.items()})
+    settings = plan.settings
+    if plan.is_demo and not settings.endpoint_url:
+        settings = settings.with_(endpoint_url=_embedded_endpoint())
     conn = Connection(settings, read_only=True)
     from .systems import ALL_TABLES, register
 
@@ -275,6 +262,7 @@ def open_report(name: str, title: str, *, tables: Iterable[str], source: str = "
     for logical in tables:  # unknown logical names fail here, before any request
         settings.table_name(logical)
     conn.require_tables(tables)  # DescribeTable (not billed): a missing table is named before any read
+    window = plan.window
     return ReportContext(name=name, title=title, settings=settings, conn=conn, tables=tables,
                          start=window.start, end=window.end, period=window.label, timezone=window.timezone,
-                         as_of=stamp, summary_path=summary_path)
+                         as_of=pd.Timestamp(plan.as_of), summary_path=summary_path)

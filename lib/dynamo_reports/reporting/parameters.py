@@ -1,11 +1,12 @@
 """Notebook parameters: read the ``parameters`` cell, validate and coerce user values.
 
-The parameters cell is read with :func:`papermill.inspect_notebook`, which returns, per
-name, the default *as source text* and an ``inferred_type_name`` that is only set when the
-line carries an annotation (``x: int = 3``) or a type comment (``x = None  # type: float``);
-otherwise it is the string ``"None"``. The expected type is therefore taken from the
-annotation when there is one, else from the default's literal value
-(:func:`ast.literal_eval`). A default that is not a literal (``None``, an expression) leaves
+The parameters cell (the code cell tagged ``parameters``, as papermill finds it) is read
+with :mod:`ast` and :mod:`tokenize` — the same view :func:`papermill.inspect_notebook` gives,
+without importing papermill, so ``dynamo-reports list`` and every parameter error answer at
+once. Per name: the default *as source text*, the annotation (``x: int = 3``) or type
+comment (``x = None  # type: float``) when there is one, and the trailing comment as help.
+The expected type is taken from the annotation when there is one, else from the default's
+literal value (:func:`ast.literal_eval`). A default that is not a literal (``None``, an expression) leaves
 the type open and any value is accepted.
 
 Everything is checked before anything runs: unknown names, wrong types, malformed dates in
@@ -17,14 +18,14 @@ parameter.
 from __future__ import annotations
 
 import ast
+import io
 import json
 import os
+import tokenize
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
-
-import papermill
 
 from ..exceptions import ParameterError
 from .periods import get_zone, resolve_period, window_from_dates
@@ -121,13 +122,66 @@ def _spec(info: Mapping[str, Any]) -> ParamSpec:
     )
 
 
-def notebook_parameters(notebook: str | os.PathLike[str]) -> dict[str, ParamSpec]:
-    """The parameters declared in the notebook's ``parameters`` cell, in cell order."""
+def parameters_cell_source(notebook: str | os.PathLike[str]) -> str:
+    """The source of the notebook's first code cell tagged ``parameters`` ("" when none)."""
     path = Path(notebook)
     if not path.is_file():
         raise FileNotFoundError(f"notebook not found: {path}")
-    inspected = papermill.inspect_notebook(str(path))
-    return {name: _spec(info) for name, info in inspected.items()}
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError) as exc:
+        raise ParameterError("notebook", f"{path.name} is not a readable notebook: {exc}") from None
+    for cell in cells:
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell.get("source", "")
+            return "".join(source) if isinstance(source, list) else str(source)
+    return ""
+
+
+def _line_comments(source: str) -> dict[int, str]:
+    """Line number -> text of the comment on that line (without ``#``)."""
+    comments: dict[int, str] = {}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                comments[tok.start[0]] = tok.string[1:].strip()
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return comments
+
+
+def inspect_parameters_cell(source: str) -> list[dict[str, Any]]:
+    """Each assignment of a parameters cell as papermill's ``inspect_notebook`` describes it:
+    ``name``, ``default`` (source text), ``inferred_type_name`` (annotation, type comment or
+    ``"None"``) and ``help`` (the trailing comment)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ParameterError("parameters", f"the parameters cell is not valid Python: {exc.msg}") from None
+    comments = _line_comments(source)
+    found: list[dict[str, Any]] = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, annotation = node.targets[0].id, None
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            name, annotation = node.target.id, ast.get_source_segment(source, node.annotation)
+        else:
+            continue
+        comment = comments.get(node.end_lineno or node.lineno, "")
+        if annotation is None and comment.startswith("type:"):
+            annotation, comment = comment[len("type:"):].strip(), ""
+        found.append({
+            "name": name,
+            "default": ast.get_source_segment(source, node.value) or "",
+            "inferred_type_name": annotation or "None",
+            "help": comment,
+        })
+    return found
+
+
+def notebook_parameters(notebook: str | os.PathLike[str]) -> dict[str, ParamSpec]:
+    """The parameters declared in the notebook's ``parameters`` cell, in cell order."""
+    return {info["name"]: _spec(info) for info in inspect_parameters_cell(parameters_cell_source(notebook))}
 
 
 def coerce_cli_value(raw: str, expected_type: type | None) -> Any:

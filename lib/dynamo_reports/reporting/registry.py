@@ -7,10 +7,12 @@ registered but not *available*.
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Any
 
 from ..exceptions import ParameterError
 
@@ -18,6 +20,7 @@ __all__ = [
     "NOTEBOOKS_ENV",
     "REPORTS",
     "ReportDef",
+    "Rule",
     "available_reports",
     "get_report",
     "notebooks_dir",
@@ -36,6 +39,80 @@ def notebooks_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """What a report accepts for one parameter beyond its type (the type comes from the
+    notebook's parameters cell): a range, a set of choices, a rule for every item of a list
+    or every value of a dict, or a non-empty text."""
+
+    at_least: float | None = None
+    above: float | None = None
+    at_most: float | None = None
+    choices: tuple[Any, ...] | None = None
+    each: Rule | None = None
+    keys: tuple[str, ...] | None = None
+    not_empty: bool = False
+    #: a further check, ``validator(name, value)``, raising ``ParameterError``
+    validator: Callable[[str, Any], None] | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.choices is not None:
+            parts.append("one of " + ", ".join(repr(c) for c in self.choices))
+        if self.at_least is not None:
+            parts.append(f">= {self.at_least:g}")
+        if self.above is not None:
+            parts.append(f"> {self.above:g}")
+        if self.at_most is not None:
+            parts.append(f"<= {self.at_most:g}")
+        if self.not_empty:
+            parts.append("not empty")
+        return " and ".join(parts)
+
+    def check(self, name: str, value: Any) -> None:
+        """Raise ``ParameterError(name)`` when ``value`` breaks the rule."""
+        if self.choices is not None and value not in self.choices:
+            raise ParameterError(name, f"{value!r} is not allowed; use {self.describe()}")
+        if self.not_empty and (value is None or (isinstance(value, str | list | dict) and not value)):
+            raise ParameterError(name, "must not be empty")
+        if isinstance(value, str) and self.not_empty and not value.strip():
+            raise ParameterError(name, "must not be blank")
+        bounded = any(b is not None for b in (self.at_least, self.above, self.at_most))
+        if bounded:
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise ParameterError(name, f"{value!r} is not a finite number; use {self.describe()}")
+            if ((self.at_least is not None and value < self.at_least)
+                    or (self.above is not None and value <= self.above)
+                    or (self.at_most is not None and value > self.at_most)):
+                raise ParameterError(name, f"{value!r} is out of range; use {self.describe()}")
+        if self.keys is not None and isinstance(value, dict):
+            unknown = sorted(str(k) for k in value if k not in self.keys)
+            if unknown:
+                raise ParameterError(name, f"unknown key {unknown[0]!r}; known: {', '.join(self.keys)}")
+        if self.each is not None:
+            items = value.items() if isinstance(value, dict) else enumerate(value or ())
+            for key, item in items:
+                self.each.check(f"{name}[{key!r}]", item)
+        if self.validator is not None:
+            self.validator(name, value)
+
+
+def _price_overrides(name: str, value: Any) -> None:
+    """Overrides must name prices the price table has (``gb_month``, ``provisioned.rcu_hour`` ...)."""
+    from ..capacity import price_regions, price_table
+
+    try:
+        price_table(price_regions()[0], value)
+    except ValueError as exc:
+        raise ParameterError(name, str(exc)) from None
+
+
+#: Rules used by several reports.
+COUNT = Rule(at_least=0)
+POSITIVE_COUNT = Rule(at_least=1)
+PRICE = Rule(above=0)
+
+
+@dataclass(frozen=True)
 class ReportDef:
     """One report: its CLI name, notebook file, title, source document and headline keys."""
 
@@ -47,6 +124,8 @@ class ReportDef:
     #: logical names of the tables the report cannot run without (checked before the kernel
     #: starts); empty for a report that reports missing tables itself (capacity)
     tables: tuple[str, ...] = field(default_factory=tuple)
+    #: per parameter, what the report accepts beyond the type (checked before anything runs)
+    rules: Mapping[str, Rule] = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         # accept lists for convenience, keep the dataclass hashable
@@ -74,28 +153,38 @@ REPORTS: Mapping[str, ReportDef] = _defs(
     ReportDef(
         "pnl", "pnl_report.ipynb", "Trading bot P&L", "002",
         ("realized_pnl", "trade_count", "win_rate"), ("trades", "bot_config", "reports"),
+        {"symbols": Rule(each=Rule(not_empty=True)), "starting_balance": PRICE,
+         "fee_rates": Rule(each=PRICE), "mark_prices": Rule(each=PRICE),
+         "quote_asset": Rule(not_empty=True), "tolerance": COUNT},
     ),
     ReportDef(
         "participants", "participant_investment_report.ipynb", "SolanaShares participant investments", "000",
         ("total_invested", "participant_count", "gini"), ("solanashares",),
+        {"top_n": POSITIVE_COUNT},
     ),
     ReportDef(
         "leads", "affiliate_leads_report.ipynb", "Commercive affiliate leads", "003",
         ("lead_count", "approval_rate", "commission_approved"),
         ("leads", "affiliate_links", "affiliate_stats"),
+        {"duplicate_days": COUNT, "top_n": POSITIVE_COUNT},
     ),
     ReportDef(
         "capacity", "capacity_report.ipynb", "DynamoDB capacity and cost", "all five",
-        ("total_monthly_cost", "cheapest_total_monthly_cost", "within_budget"),
+        ("total_monthly_cost", "cheapest_total_monthly_cost", "within_budget"), (),
+        {"monthly_budget": COUNT, "messages_per_day": COUNT, "active_users": COUNT,
+         "chat_poll_seconds": PRICE, "scale_factors": Rule(not_empty=True, each=PRICE),
+         "prices": Rule(each=COUNT, validator=_price_overrides), "replay_events": COUNT},
     ),
     ReportDef(
         "bot-config", "bot_config_audit.ipynb", "Discord bot configuration audit", "001",
         ("guilds", "channels", "cache_hit_ratio"), ("discord_config",),
+        {"messages_per_day": COUNT, "uncached_sample": COUNT, "replay_seed": COUNT},
     ),
     ReportDef(
         "distributions", "link_distribution_report.ipynb", "Flavaflav link distributions", "004",
         ("distributions", "members_served", "gini"),
         ("members", "inventory", "distributions", "lists"),
+        {"top_n": POSITIVE_COUNT},
     ),
     ReportDef(
         "support", "support_chat_report.ipynb", "Commercive support chat", "003",

@@ -41,21 +41,21 @@ import re
 import shutil
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Mapping
-from urllib.parse import urlsplit, urlunsplit
 
 import papermill
 from papermill.exceptions import PapermillExecutionError, strip_color
 from traitlets.config import Config
 
 from .. import __version__
-from ..exceptions import DynamoReportsError, ParameterError, ReportError
+from ..config import redact_url
+from ..exceptions import ParameterError, ReportError
+from ..plan import RunPlan, build_plan
 from .export import export_html
 from .index import write_index
-from .parameters import COMMON_PARAMETERS, notebook_parameters, validate_parameters
-from .periods import resolve_period
+from .parameters import COMMON_PARAMETERS, notebook_parameters
 from .registry import REPORTS, ReportDef, get_report, notebooks_dir as default_notebooks_dir
 from .summary import atomic_write_bytes, atomic_write_text, read_summary, to_jsonable
 
@@ -111,16 +111,6 @@ def _one_line(text: Any, limit: int = 300) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _clean_url(url: str) -> str:
-    """Drop user-info, query and fragment from a URL (they may carry credentials)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return REDACTED
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
 def safe_parameters(values: Mapping[str, Any]) -> dict[str, Any]:
     """Parameters fit for run.json: secrets dropped, unknown strings redacted.
 
@@ -133,7 +123,7 @@ def safe_parameters(values: Mapping[str, Any]) -> dict[str, Any]:
         if name in RUNNER_PARAMETERS or _SENSITIVE.search(name):
             continue
         if name == "endpoint_url" and isinstance(value, str) and value:
-            out[name] = _clean_url(value)
+            out[name] = redact_url(value)
         elif name in _SAFE_NAMES or value is None or isinstance(value, (bool, int, float)):
             out[name] = value
         else:
@@ -180,23 +170,12 @@ def _reserve_run_dir(report_dir: Path, base_id: str) -> tuple[str, Path]:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _window(effective: Mapping[str, Any], summary: Mapping[str, Any] | None, started: datetime) -> dict[str, Any]:
+def _window(plan: RunPlan, summary: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The window the notebook reports (its summary's), else the one the plan resolved."""
     if summary and isinstance(summary.get("window"), Mapping):
         w = summary["window"]
         return {k: w.get(k) for k in ("start", "end", "label", "timezone")}
-    tz = str(effective.get("timezone") or "UTC")
-    start, end = str(effective.get("start") or ""), str(effective.get("end") or "")
-    label = str(effective.get("period") or "")
-    if start or end:
-        return {"start": start or None, "end": end or None, "label": label or f"{start}..{end}", "timezone": tz}
-    if label:
-        as_of = str(effective.get("as_of") or "")
-        try:
-            today = date.fromisoformat(as_of[:10]) if as_of else None
-            return resolve_period(label, timezone=tz, today=today, now=started).to_dict()
-        except (ValueError, DynamoReportsError):
-            pass
-    return {"start": None, "end": None, "label": label or None, "timezone": tz}
+    return plan.window.to_dict()
 
 
 def _headlines(rdef: ReportDef, summary: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -251,9 +230,12 @@ def run_report(
     notebooks_dir: str | os.PathLike[str] | None = None,
     start_timeout: int = 60,
     execution_timeout: int | None = None,
+    plan: RunPlan | None = None,
 ) -> RunResult:
     """Execute report ``name`` with ``params`` and export it; see the module docstring.
 
+    ``plan`` is the validated run plan (:func:`~dynamo_reports.plan.build_plan`; the CLI
+    builds one for every report it runs); without it one is built here from ``params``.
     ``reports`` replaces the registry (tests), ``notebooks_dir`` the notebooks directory,
     ``now`` the clock (run id and start time). Raises :class:`ParameterError` before
     anything is written, :class:`ReportError` for a failed run (after recording it).
@@ -264,13 +246,19 @@ def run_report(
     nb_path = rdef.notebook_path(nb_dir)
     if not nb_path.is_file():
         raise ReportError(name, f"notebook {nb_path} not found (this report is not available yet)")
+    if run_id is not None and not _RUN_ID_RE.match(run_id):
+        raise ParameterError("run_id", f"{run_id!r}: use letters, digits, '.', '_' and '-' only")
 
     specs = notebook_parameters(nb_path)
     if "summary_path" not in specs:
         raise ReportError(name, f"{nb_path.name} has no 'summary_path' parameter in its parameters cell")
-    cleaned = validate_parameters(nb_path, params or {}, reserved=RUNNER_PARAMETERS, specs=specs)
-    if run_id is not None and not _RUN_ID_RE.match(run_id):
-        raise ParameterError("run_id", f"{run_id!r}: use letters, digits, '.', '_' and '-' only")
+    if plan is None:
+        plan = build_plan([name], parameters=params or {}, registry=registry, notebooks_dir=nb_dir, now=now)
+    elif params:
+        raise ParameterError("params", "give either a plan or parameters, not both")
+    if name not in plan.parameters:
+        raise ParameterError("report", f"{name!r} is not in the run plan ({', '.join(plan.names) or 'empty'})")
+    cleaned = plan.parameters[name]
 
     started = _utc(now)
     t0 = time.monotonic()
@@ -366,7 +354,7 @@ def run_report(
             "finished": _iso(finished),
             "duration_s": round((finished - started).total_seconds(), 3),
             "notebook": nb_path.name,
-            "window": _window(effective, summary if status == "ok" else None, started),
+            "window": _window(plan, summary if status == "ok" else None),
             "parameters": safe_parameters(effective),
             "headlines": _headlines(rdef, summary) if status == "ok" else {},
             "error": error,
