@@ -24,17 +24,14 @@ listed in ``frame.attrs["invalid_timestamps"]`` so reports count them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
-from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
 
 from .exceptions import ParameterError
-
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 EPOCH_MS_THRESHOLD = 10**11  # epoch seconds reach 10^11 in the year 5138
 
@@ -58,25 +55,39 @@ def _prepare(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _boto_types() -> tuple[Any, Any, type]:
+    """boto3's serializer, deserializer and ``Binary``, imported at the first wire conversion.
+
+    Imported here rather than at the top because the analytics use this module for
+    timestamps and frames only, and must not load boto3 (DESIGN.md, dependency direction).
+    """
+    from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
+
+    return TypeSerializer(), TypeDeserializer(), Binary
+
+
 def to_wire(value: Any) -> dict:
     """One Python value -> one wire value (``{"S": "x"}``)."""
-    return _serializer.serialize(_prepare(value))
+    serializer, _, _ = _boto_types()
+    return serializer.serialize(_prepare(value))
 
 
 def to_python(wire_value: Mapping[str, Any]) -> Any:
     """One wire value -> one Python value (numbers as Decimal, binary as bytes)."""
-    value = _deserializer.deserialize(wire_value)
-    return _unbinary(value)
+    _, deserializer, _ = _boto_types()
+    return _unbinary(deserializer.deserialize(wire_value))
 
 
 def _unbinary(value: Any) -> Any:
-    if isinstance(value, Binary):
+    binary = _boto_types()[2]
+    if isinstance(value, binary):
         return bytes(value.value)
     if isinstance(value, dict):
         return {k: _unbinary(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_unbinary(v) for v in value]
-    if isinstance(value, set) and value and isinstance(next(iter(value)), Binary):
+    if isinstance(value, set) and value and isinstance(next(iter(value)), binary):
         return {bytes(v.value) for v in value}
     return value
 

@@ -38,6 +38,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..systems import discord_config_keys as keys
+from ..systems.discord_config_keys import CHANNEL_TYPE, SETTINGS_SK, SETTINGS_TYPE
 from .quality import Findings
 from .quality import is_missing as _missing
 
@@ -49,9 +51,6 @@ __all__ = [
     "orphan_channels", "replay_traffic", "settings_frame", "summary_preferences", "unknown_timezones",
 ]
 
-CHANNEL_TYPE = "channel_config"
-SETTINGS_TYPE = "guild_settings"
-SETTINGS_SK = "SETTINGS"
 TAG_TYPES = ("USER", "ROLE")
 #: The document's business constraint: 1-5 tracked channels per guild (mean 3).
 CHANNELS_PER_GUILD = (1, 5)
@@ -103,10 +102,6 @@ def _text(value: Any) -> str:
     return "" if _missing(value) else str(value)
 
 
-def _strip(prefix: str, value: Any) -> str:
-    return value[len(prefix):] if isinstance(value, str) and value.startswith(prefix) else ""
-
-
 def _is_bool(value: Any) -> bool:
     return isinstance(value, (bool, np.bool_))
 
@@ -141,8 +136,8 @@ def _column(raw: pd.DataFrame, name: str) -> pd.Series:
 def _kinds(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     pk = _column(raw, "PK").map(_text)
     sk = _column(raw, "SK").map(_text)
-    guild_key = pk.str.startswith("GUILD#")
-    return guild_key & sk.str.startswith("CHANNEL#"), guild_key & (sk == SETTINGS_SK)
+    guild_key = pk.map(keys.is_guild_pk)
+    return guild_key & sk.map(keys.is_channel_sk), guild_key & sk.map(keys.is_settings_sk)
 
 
 def channel_frame(raw: pd.DataFrame) -> pd.DataFrame:
@@ -151,8 +146,8 @@ def channel_frame(raw: pd.DataFrame) -> pd.DataFrame:
     rows = raw[is_channel]
     frame = pd.DataFrame({
         "key": _column(rows, "PK").map(_text) + " / " + _column(rows, "SK").map(_text),
-        "guild_id": _column(rows, "PK").map(lambda v: _strip("GUILD#", v)),
-        "channel_id": _column(rows, "SK").map(lambda v: _strip("CHANNEL#", v)),
+        "guild_id": _column(rows, "PK").map(lambda v: keys.guild_id_from_pk(v) or ""),
+        "channel_id": _column(rows, "SK").map(lambda v: keys.channel_id_from_sk(v) or ""),
         "type": _column(rows, "Type").map(_text),
         "gsi_pk": _column(rows, "GSI_PK").map(_text),
         "gsi_sk": _column(rows, "GSI_SK").map(_text),
@@ -174,7 +169,7 @@ def settings_frame(raw: pd.DataFrame) -> pd.DataFrame:
     rows = raw[is_settings]
     frame = pd.DataFrame({
         "key": _column(rows, "PK").map(_text) + " / " + _column(rows, "SK").map(_text),
-        "guild_id": _column(rows, "PK").map(lambda v: _strip("GUILD#", v)),
+        "guild_id": _column(rows, "PK").map(lambda v: keys.guild_id_from_pk(v) or ""),
         "type": _column(rows, "Type").map(_text),
         "guild_attr": _column(rows, "guildId"),
         "timezone": _column(rows, "timezone"),
@@ -225,8 +220,8 @@ def index_mismatches(channels: pd.DataFrame) -> pd.DataFrame:
 
     Adds ``expected_gsi_pk``, ``expected_gsi_sk`` and a ``detail`` saying what a lookup would do.
     """
-    expected_pk = "CHANNEL#" + channels["channel_id"]
-    expected_sk = "GUILD#" + channels["guild_id"]
+    expected_pk = channels["channel_id"].map(keys.channel_sk)
+    expected_sk = channels["guild_id"].map(keys.guild_pk)
     bad = ((channels["gsi_pk"] != expected_pk) | (channels["gsi_sk"] != expected_sk)).astype(bool)
     out = channels[bad].copy()
     out["expected_gsi_pk"] = expected_pk[bad]
@@ -334,7 +329,8 @@ def audit(raw: pd.DataFrame, findings: Findings, *, table: str = "",
 
     for _, row in unexpected.iterrows():
         findings.add("unexpected_item", f"{_text(row['PK'])} / {_text(row['SK'])}",
-                     f"key is not GUILD#{{g}} / SETTINGS or CHANNEL#{{c}} (Type {_text(row['Type']) or 'missing'!r}): "
+                     f"key is not {keys.GUILD_PREFIX}{{g}} / {SETTINGS_SK} or {keys.CHANNEL_PREFIX}{{c}} "
+                     f"(Type {_text(row['Type']) or 'missing'!r}): "
                      "neither settings nor a channel, the warm-up ignores it", table=table)
     for frame, expected in ((channels, CHANNEL_TYPE), (settings, SETTINGS_TYPE)):
         for _, row in frame[(frame["type"] != expected).astype(bool)].iterrows():
@@ -344,7 +340,7 @@ def audit(raw: pd.DataFrame, findings: Findings, *, table: str = "",
     orphans = orphan_channels(channels, settings)
     for _, row in orphans.iterrows():
         findings.add("channel_without_guild_settings", row["key"],
-                     f"guild {row['guild_id']} has no GUILD#{row['guild_id']} / SETTINGS item "
+                     f"guild {row['guild_id']} has no {keys.guild_pk(row['guild_id'])} / {SETTINGS_SK} item "
                      "(no time zone, no summary preferences)", table=table)
     mismatches = index_mismatches(channels)
     for _, row in mismatches.iterrows():
@@ -362,13 +358,13 @@ def audit(raw: pd.DataFrame, findings: Findings, *, table: str = "",
 
     per_guild = channels_per_guild(channels, settings, bounds)
     for _, row in per_guild[~per_guild["within_bounds"]].iterrows():
-        findings.add("channels_per_guild_out_of_range", f"GUILD#{row['guild_id']}",
+        findings.add("channels_per_guild_out_of_range", keys.guild_pk(row['guild_id']),
                      f"{row['channels']} channel(s) tracked (document: {bounds[0]}-{bounds[1]})", table=table)
 
     owners = channels.groupby("channel_id")["guild_id"].apply(lambda s: sorted(set(s))) if len(channels) else {}
     for channel_id, guilds in (owners.items() if len(channels) else []):
         for guild in guilds[1:]:
-            findings.add("channel_in_several_guilds", f"GUILD#{guild} / CHANNEL#{channel_id}",
+            findings.add("channel_in_several_guilds", f"{keys.guild_pk(guild)} / {keys.channel_sk(channel_id)}",
                          f"channel {channel_id} is also configured in guild {guilds[0]}: "
                          "the cache keeps one of them", table=table)
 

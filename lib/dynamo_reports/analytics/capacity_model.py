@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import pandas as pd
 
 from .. import capacity as cap
+from ..systems import commercive_keys, discord_config_keys, flavaflav_keys, solanashares_keys, trading_keys
 
 __all__ = [
     "DAYS_PER_MONTH", "HOURS_PER_MONTH", "NEAR_LIMIT_BYTES", "AccessPattern", "IndexInventory",
@@ -372,7 +373,7 @@ def access_patterns(model: TrafficModel, cache_hit_ratios: Mapping[str, float] |
     patterns = [
         # 000 — solanashares-logistic
         P("000", "solanashares", "find by wallet (cache, then WalletAddressIndex)", "Query", m.wallet_lookups_per_day,
-          index="WalletAddressIndex", basis="document: fréquent; cache by wallet"),
+          index=solanashares_keys.WALLET_INDEX, basis="document: fréquent; cache by wallet"),
         P("000", "solanashares", "find by Discord user (cache, then USER# partition)", "Query", m.user_lookups_per_day,
           basis="document: fréquent; cache by user"),
         P("000", "solanashares", "global stats (30 s cache, then GetItem)", "GetItem", m.stats_views_per_day,
@@ -384,7 +385,7 @@ def access_patterns(model: TrafficModel, cache_hit_ratios: Mapping[str, float] |
           basis="document: rare, for reports"),
         # 001 — discord-bot-config
         P("001", "discord_config", "onMessageCreate: channel config", "Query", m.messages_per_day,
-          index="ChannelIndex", items_per_request=1 - m.untracked_message_share, cache_hit_ratio=1.0,
+          index=discord_config_keys.CHANNEL_INDEX, items_per_request=1 - m.untracked_message_share, cache_hit_ratio=1.0,
           basis="document: 99 % of traffic, answered by the complete cache"),
         P("001", "discord_config", "cache warm-up and safety refresh (Scan)", "Scan", refreshes,
           basis=f"document: 1 scan at start + refresh every {m.cache_refresh_minutes:g} min"),
@@ -397,30 +398,31 @@ def access_patterns(model: TrafficModel, cache_hit_ratios: Mapping[str, float] |
           basis="assumed: one run per 5-minute cooldown"),
         P("002", "bot_config", "bot run: update last_execution", "UpdateItem", m.bot_runs_per_day,
           basis="document: last_execution, last_signal"),
-        P("002", "trades", "trades of today (daily limit check)", "Query", m.bot_runs_per_day, index="gsi2-date",
-          basis="document: max_trades_per_day"),
+        P("002", "trades", "trades of today (daily limit check)", "Query", m.bot_runs_per_day,
+          index=trading_keys.DATE_INDEX, basis="document: max_trades_per_day"),
         P("002", "trades", "record a trade (METADATA)", "PutItem", m.trades_per_day, creates_items=True,
           basis="document: at most 50 trades a day"),
         P("002", "trades", "status update row (UPDATE#)", "PutItem", m.trades_per_day, creates_items=True,
           basis="document: UPDATE#{timestamp} rows"),
-        P("002", "trades", "daily report: trades of the day", "Query", m.daily_reports_per_day, index="gsi2-date",
-          basis="document: one daily report"),
+        P("002", "trades", "daily report: trades of the day", "Query", m.daily_reports_per_day,
+          index=trading_keys.DATE_INDEX, basis="document: one daily report"),
         P("002", "reports", "daily report: write REPORT#", "PutItem", m.daily_reports_per_day, creates_items=True,
           basis="document: one daily report, TTL 90 days"),
-        P("002", "reports", "reports of the month", "Query", m.daily_reports_per_day, index="gsi1-month",
+        P("002", "reports", "reports of the month", "Query", m.daily_reports_per_day, index=trading_keys.MONTH_INDEX,
           basis="document: gsi1-month"),
         # 003 — Commercive
-        P("003", "conversations", "chat poll: my conversations", "Query", chat_polls, index="UserConversationsIndex",
-          hours_per_day=active, basis=f"document: polled every {m.chat_poll_seconds:g} s by active_users"),
+        P("003", "conversations", "chat poll: my conversations", "Query", chat_polls,
+          index=commercive_keys.USER_CONVERSATIONS_INDEX, hours_per_day=active,
+          basis=f"document: polled every {m.chat_poll_seconds:g} s by active_users"),
         P("003", "messages", "chat poll: messages of a conversation", "Query", chat_polls, hours_per_day=active,
           basis=f"document: polled every {m.chat_poll_seconds:g} s by active_users"),
         P("003", "conversations", "admin poll: open conversations", "Query", admin_polls,
-          index="ConversationStatusIndex", hours_per_day=active,
+          index=commercive_keys.CONVERSATION_STATUS_INDEX, hours_per_day=active,
           basis=f"document: admin pages every {m.admin_poll_seconds:g} s"),
-        P("003", "leads", "admin poll: leads by status", "Query", admin_polls, index="LeadStatusIndex",
+        P("003", "leads", "admin poll: leads by status", "Query", admin_polls, index=commercive_keys.LEAD_STATUS_INDEX,
           hours_per_day=active, basis=f"document: admin pages every {m.admin_poll_seconds:g} s"),
         P("003", "leads", "affiliate stats poll: leads of an affiliate", "Query", affiliate_polls,
-          index="AffiliateLeadsIndex", hours_per_day=active,
+          index=commercive_keys.AFFILIATE_LEADS_INDEX, hours_per_day=active,
           basis=f"document: affiliate dashboard every {m.admin_poll_seconds:g} s"),
         P("003", "messages", "send / reply: new message", "PutItem", sent, creates_items=True, hours_per_day=active,
           basis="assumed messages per user"),
@@ -437,16 +439,16 @@ def access_patterns(model: TrafficModel, cache_hit_ratios: Mapping[str, float] |
           basis="Affiliate Stats row per review"),
         # 004 — Flavaflav
         P("004", "inventory", "distribution: available links of a quality", "Query", m.distributions_per_day,
-          index="availability-quality-index", basis="assumed distributions per day"),
+          index=flavaflav_keys.AVAILABILITY_QUALITY_INDEX, basis="assumed distributions per day"),
         P("004", "inventory", "distribution: mark link distributed", "UpdateItem", m.distributions_per_day,
           index_key_change=True, basis="availability is the index key"),
         P("004", "distributions", "distribution: record it", "PutItem", m.distributions_per_day, creates_items=True,
           basis="audit trail"),
         P("004", "lists", "distribution: active lists of a quality", "Query", m.distributions_per_day,
-          index="active-quality-index", basis="lists of eligible members"),
+          index=flavaflav_keys.ACTIVE_QUALITY_INDEX, basis="lists of eligible members"),
         P("004", "members", "member lookup", "GetItem", m.member_lookups_per_day, basis="assumed lookups per day"),
-        P("004", "distributions", "member history", "Query", m.history_views_per_day, index="member-date-index",
-          basis="assumed"),
+        P("004", "distributions", "member history", "Query", m.history_views_per_day,
+          index=flavaflav_keys.MEMBER_DATE_INDEX, basis="assumed"),
         P("004", "inventory", "add links", "PutItem", m.inventory_adds_per_day, creates_items=True, basis="assumed"),
     ]
     overrides = dict(cache_hit_ratios or {})

@@ -32,6 +32,8 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ..systems import solanashares_keys as keys
+from ..systems.solanashares_keys import BASE58_ALPHABET, PARTICIPANT_TYPE, STATS_PK, WALLET_LENGTHS
 from . import concentration as _concentration
 from .quality import Findings
 from .quality import is_missing as _missing
@@ -44,13 +46,9 @@ __all__ = [
     "valid_amounts", "weekly_growth",
 ]
 
-PARTICIPANT_TYPE = "participant"
-STATS_TYPE = "global_stats"
-STATS_PK = "GLOBAL#STATS"
+STATS_TYPE = keys.GLOBAL_STATS_TYPE
 TIMESTAMPS = ("createdAt", "updatedAt")
 STATS_FIELDS = ("totalInvested", "participantCount", "activeParticipants")
-BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-WALLET_LENGTHS = (32, 44)
 #: Before this, a timestamp is impossible (the bot, and most of Solana, did not exist).
 EARLIEST_PLAUSIBLE = pd.Timestamp("2020-01-01", tz="UTC")
 
@@ -103,10 +101,6 @@ def _text(value: Any) -> str:
     return "" if _missing(value) else str(value)
 
 
-def _strip(prefix: str, value: Any) -> str:
-    return value[len(prefix):] if isinstance(value, str) and value.startswith(prefix) else ""
-
-
 def _item_key(pk: Any, sk: Any) -> str:
     return f"{_text(pk)} / {_text(sk)}"
 
@@ -121,7 +115,7 @@ def _wallet_problems(wallet: str) -> tuple[str | None, str | None]:
     """(not-base58 detail, wrong-length detail) for one address; ``None`` where it is fine."""
     if not wallet:
         return None, "walletAddress is missing"
-    bad = sorted({ch for ch in wallet if ch not in BASE58_ALPHABET})
+    bad = keys.non_base58_characters(wallet)
     not_b58 = (f"walletAddress {wallet!r} contains {', '.join(repr(c) for c in bad)}, not base58"
                if bad else None)
     lo, hi = WALLET_LENGTHS
@@ -212,8 +206,8 @@ def participant_frame(participants: pd.DataFrame, findings: Findings, *, as_of: 
     rows = []
     for _, item in frame.iterrows():
         key = _item_key(item["PK"], item["SK"])
-        user = _text(item["userId"]) or _strip("USER#", item["PK"])
-        wallet = _text(item["walletAddress"]) or _strip("WALLET#", item["SK"])
+        user = _text(item["userId"]) or keys.user_id_from_pk(item["PK"]) or ""
+        wallet = _text(item["walletAddress"]) or keys.wallet_from_sk(item["SK"]) or ""
 
         def add(rule: str, detail: str) -> None:
             findings.add(rule, key, detail, table=table)
@@ -255,8 +249,7 @@ def participant_frame(participants: pd.DataFrame, findings: Findings, *, as_of: 
         if impossible:
             add("impossible_timestamp", "; ".join(impossible) + f" (plausible: 2020-01-01 to as-of {_fmt_time(as_of)})")
 
-        expected = {"PK": f"USER#{user}", "SK": f"WALLET#{wallet}",
-                    "GSI_PK": f"WALLET#{wallet}", "GSI_SK": f"USER#{user}"}
+        expected = keys.participant_keys(user, wallet)
         wrong = [f"{col} is {_text(item[col])!r}, expected {want!r}" for col, want in expected.items()
                  if _text(item[col]) != want]
         if wrong:
@@ -289,13 +282,13 @@ def _check_ownership(participants: pd.DataFrame, findings: Findings, *, table: s
     for wallet, group in known.groupby("wallet", sort=True):
         users = sorted(group["user_id"].unique())
         if len(users) > 1:
-            findings.add("wallet_shared_by_users", f"WALLET#{wallet}",
+            findings.add("wallet_shared_by_users", keys.wallet_pk(wallet),
                          f"claimed by {len(users)} Discord users: {', '.join(users)} "
                          f"(items: {'; '.join(sorted(group['key']))})", table=table)
     for user, group in known.groupby("user_id", sort=True):
         wallets = sorted(group["wallet"].unique())
         if len(wallets) > 1:
-            findings.add("user_with_several_wallets", f"USER#{user}",
+            findings.add("user_with_several_wallets", keys.user_pk(user),
                          f"{len(wallets)} wallets: {', '.join(wallets)}", table=table)
 
 

@@ -59,6 +59,7 @@ import pandas as pd
 
 from .. import codec
 from ..exceptions import ParameterError
+from ..systems import trading_keys
 from .quality import Findings
 
 __all__ = [
@@ -319,13 +320,13 @@ def prepare_trades(items: Iterable[Any], findings: Findings, *, quote_asset: str
             continue
         pk, sk = item.get("pk"), item.get("sk")
         key = pk if pk is not None else f"#{position}"
-        if isinstance(sk, str) and sk.startswith("UPDATE#"):
+        if trading_keys.is_update_sk(sk):
             continue  # status history of a trade, not a trade
         if (pk, sk) in seen_keys and pk is not None:
             findings.add("repeated_item", key, f"sk={sk!r} passed again", table=TABLE)
             continue
         seen_keys.add((pk, sk))
-        if sk != "METADATA":
+        if not trading_keys.is_trade_sk(sk):
             findings.add("unknown_sort_key", key, f"sk={sk!r}", table=TABLE)
             continue
 
@@ -453,7 +454,8 @@ def _read_fill(item: Mapping[str, Any], key: Any, symbol: str | None, quote_asse
     pk = item.get("pk")
     trade_id = _text(item.get("id"))
     if trade_id is None:
-        trade_id = pk[len("TRADE#"):] if isinstance(pk, str) and pk.startswith("TRADE#") else str(key)
+        from_key = trading_keys.trade_id_from_pk(pk)
+        trade_id = from_key if from_key is not None else str(key)
     return {
         "trade_id": trade_id, "order_id": order_id, "symbol": symbol, "side": side,
         "order_type": _text(item.get("type")), "quantity": quantity, "price": price,
@@ -822,11 +824,12 @@ def reconcile_daily(daily: pd.DataFrame, report_items: Iterable[Mapping[str, Any
     tol, _ = _number(tolerance)
     if tol is None or tol < 0:
         raise ParameterError("tolerance", f"must be a non-negative number, got {tolerance!r}")
-    reports = [dict(item) for item in report_items if isinstance(item, Mapping) and item.get("sk", "DAILY") == "DAILY"]
+    reports = [dict(item) for item in report_items
+               if isinstance(item, Mapping) and trading_keys.is_daily_sk(item.get("sk", trading_keys.DAILY_SK))]
     for item in reports:
         if not _text(item.get("date")):
             pk = item.get("pk")
-            item["date"] = pk[len("REPORT#"):] if isinstance(pk, str) and pk.startswith("REPORT#") else None
+            item["date"] = trading_keys.report_date_from_pk(pk)
     frame = codec.items_to_frame(reports, columns=("date", *DAILY_FIELDS), numbers=DAILY_FIELDS)
     invalid = frame.attrs.get("invalid_numbers", {})
     computed = {row["date"]: row for row in daily.to_dict("records")} if not daily.empty else {}
@@ -892,7 +895,8 @@ def limit_breaches(fills: pd.DataFrame, limits: Mapping[str, Any] | None, *, tim
         number, status = _number(limits.get(name))
         if status == "not a number" or (number is not None and number < 0):
             if findings is not None:
-                findings.add("bad_limit", "CONFIG#limits", f"{name}={limits.get(name)!r}", table="bot_config")
+                findings.add("bad_limit", trading_keys.config_pk("limits"), f"{name}={limits.get(name)!r}",
+                             table="bot_config")
             continue
         if number is not None:
             values[name] = number

@@ -88,6 +88,8 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from typing import Any, Mapping
 
+from ..systems import discord_config_keys, solanashares_keys, trading_keys
+
 UTC = timezone.utc
 AS_OF = datetime(2025, 6, 30, 18, 0, tzinfo=UTC)
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -107,7 +109,6 @@ TABLE_ORDER: tuple[str, ...] = (
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DISCORD_EPOCH_MS = 1420070400000
-_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ def _b58encode(raw: bytes) -> str:
     out = ""
     while n:
         n, r = divmod(n, 58)
-        out = _B58[r] + out
+        out = solanashares_keys.BASE58_ALPHABET[r] + out
     pad = len(raw) - len(raw.lstrip(b"\0"))
     return "1" * pad + out
 
@@ -219,9 +220,8 @@ def _build_solanashares(rng: random.Random, plant: _Planter) -> dict[str, list[d
     def participant(user: str, wallet: str, amount: Any, created: datetime | None,
                     updated: datetime | None, **overrides: Any) -> dict:
         item: dict[str, Any] = {
-            "PK": f"USER#{user}", "SK": f"WALLET#{wallet}",
-            "GSI_PK": f"WALLET#{wallet}", "GSI_SK": f"USER#{user}",
-            "Type": "participant", "userId": user, "walletAddress": wallet,
+            **solanashares_keys.participant_keys(user, wallet),
+            "Type": solanashares_keys.PARTICIPANT_TYPE, "userId": user, "walletAddress": wallet,
             "investedAmount": amount,
         }
         if created is not None:
@@ -297,7 +297,7 @@ def _build_solanashares(rng: random.Random, plant: _Planter) -> dict[str, list[d
               f"createdAt is {epoch_ms(past)} (2015-06-01), before the bot (or Solana) existed")
     it = normal()
     old_wallet = _wallet(rng)
-    it["GSI_PK"] = f"WALLET#{old_wallet}"
+    it["GSI_PK"] = solanashares_keys.wallet_pk(old_wallet)
     plant.add("gsi_pk_mismatch", "000", "solanashares", key(it),
               "GSI_PK is WALLET# of another (older) wallet, not WALLET#{walletAddress}: "
               "a lookup by walletAddress through WalletAddressIndex misses it")
@@ -314,11 +314,11 @@ def _build_solanashares(rng: random.Random, plant: _Planter) -> dict[str, list[d
     stored_active = active - 6
     stats_updated = AS_OF - timedelta(days=2, hours=3)
     items.insert(0, {
-        "PK": "GLOBAL#STATS", "SK": "GLOBAL#STATS", "Type": "global_stats",
+        **solanashares_keys.STATS_KEY, "Type": solanashares_keys.GLOBAL_STATS_TYPE,
         "totalInvested": stored_total, "participantCount": stored_count,
         "activeParticipants": stored_active, "updatedAt": epoch_ms(stats_updated),
     })
-    plant.add("global_stats_drift", "000", "solanashares", {"PK": "GLOBAL#STATS", "SK": "GLOBAL#STATS"},
+    plant.add("global_stats_drift", "000", "solanashares", dict(solanashares_keys.STATS_KEY),
               f"GLOBAL#STATS drifted from the participants: totalInvested {stored_total} is 150.25 below "
               f"the {len(clean)} well-formed participants' sum ({total}); participantCount {stored_count} "
               f"exceeds every recount ({len(clean)} well-formed participants, "
@@ -345,9 +345,8 @@ def _build_discord(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
         cid = _snowflake(rng, _between(rng, datetime(2019, 1, 1, tzinfo=UTC), datetime(2025, 5, 1, tzinfo=UTC)))
         tt = tag_type or rng.choice(["USER", "ROLE"])
         item = {
-            "PK": f"GUILD#{guild}", "SK": f"CHANNEL#{cid}",
-            "GSI_PK": f"CHANNEL#{cid}", "GSI_SK": f"GUILD#{guild}",
-            "Type": "channel_config", "channelId": cid, "guildId": guild,
+            **discord_config_keys.channel_keys(guild, cid),
+            "Type": discord_config_keys.CHANNEL_TYPE, "channelId": cid, "guildId": guild,
             "image": rng.random() < 0.5, "notifyOnClose": rng.random() < 0.6, "pin": rng.random() < 0.3,
             "tagType": tt,
             "tagId": int(_snowflake(rng, _between(rng, datetime(2018, 1, 1, tzinfo=UTC),
@@ -363,7 +362,7 @@ def _build_discord(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
         guild = _snowflake(rng, _between(rng, datetime(2018, 1, 1, tzinfo=UTC), datetime(2024, 12, 1, tzinfo=UTC)))
         guilds.append(guild)
         items.append({
-            "PK": f"GUILD#{guild}", "SK": "SETTINGS", "Type": "guild_settings", "guildId": guild,
+            **discord_config_keys.settings_key(guild), "Type": discord_config_keys.SETTINGS_TYPE, "guildId": guild,
             "timezone": rng.choice(_TIMEZONES),
             "positionDisplayEnabled": rng.random() < 0.5,
             "summaryPreferences": {"dailySummary": rng.random() < 0.7,
@@ -376,7 +375,7 @@ def _build_discord(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
     def key(item: dict) -> dict:
         return {"PK": item["PK"], "SK": item["SK"]}
 
-    settings = [i for i in items if i["SK"] == "SETTINGS"]
+    settings = [i for i in items if discord_config_keys.is_settings_sk(i["SK"])]
     mars = settings[7]
     mars["timezone"] = "Mars/Olympus"
     plant.add("unknown_timezone", "001", "discord_config", key(mars),
@@ -387,9 +386,9 @@ def _build_discord(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
               'channel config with tagType "GROUP" (allowed: USER, ROLE)')
     moved = channels[23]
     other = _snowflake(rng, datetime(2024, 2, 2, tzinfo=UTC))
-    moved["GSI_PK"] = f"CHANNEL#{other}"
+    moved["GSI_PK"] = discord_config_keys.channel_sk(other)
     plant.add("channel_gsi_mismatch", "001", "discord_config", key(moved),
-              f"GSI_PK is CHANNEL#{other} but SK is {moved['SK']}: a ChannelIndex lookup by its "
+              f"GSI_PK is {moved['GSI_PK']} but SK is {moved['SK']}: a ChannelIndex lookup by its "
               f"channelId misses it (and the other id finds it)")
     orphan_guild = _snowflake(rng, datetime(2023, 8, 8, tzinfo=UTC))
     orphan = channel(orphan_guild)
@@ -664,7 +663,7 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
     for o in orders:
         ts = iso(o.created)
         item: dict[str, Any] = {
-            "pk": f"TRADE#{o.id}", "sk": "METADATA", "id": o.id, "order_id": o.order_id,
+            **trading_keys.trade_key(o.id), "id": o.id, "order_id": o.order_id,
             "client_order_id": o.client_order_id, "symbol": o.symbol, "side": o.side, "type": o.type,
             "status": o.status, "quantity": o.quantity, "price": o.price, "quote_quantity": o.quote,
             "commission": o.commission, "commission_asset": o.commission_asset,
@@ -677,34 +676,33 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
             item["related_trade_id"] = o.related
         item.update({
             "created_at": ts, "updated_at": iso(o.updated),
-            "gsi1pk": f"SYMBOL#{o.symbol}", "gsi1sk": ts,
-            "gsi2pk": f"DATE#{ts[:10]}", "gsi2sk": ts,
-            "gsi3pk": f"STATUS#{o.status}", "gsi3sk": ts,
+            **trading_keys.trade_index_keys(o.symbol, o.status, ts),
         })
         if "missing_price" in o.tags:
             del item["price"]
         trades.append(item)
         # status history rows (no gsi keys: they are not trades)
         if o.status == "ERROR":
-            trades.append({"pk": f"TRADE#{o.id}", "sk": f"UPDATE#{ts}", "status": "ERROR",
+            trades.append({**trading_keys.update_key(o.id, ts), "status": "ERROR",
                            "previous_status": "NEW", "updated_at": ts})
         elif o.type == "LIMIT":
-            trades.append({"pk": f"TRADE#{o.id}", "sk": f"UPDATE#{ts}", "status": "NEW", "updated_at": ts})
+            trades.append({**trading_keys.update_key(o.id, ts), "status": "NEW", "updated_at": ts})
             up = iso(o.updated)
             if up == ts:
                 up = iso(o.updated + timedelta(seconds=1))
-            trades.append({"pk": f"TRADE#{o.id}", "sk": f"UPDATE#{up}", "status": o.status,
+            trades.append({**trading_keys.update_key(o.id, up), "status": o.status,
                            "previous_status": "NEW", "updated_at": up})
         if "duplicate" in o.tags:
             copy_id = _uuid(rng)
-            copy = dict(item, pk=f"TRADE#{copy_id}", id=copy_id, indicators=dict(o.indicators))
+            copy = dict(item, pk=trading_keys.trade_pk(copy_id), id=copy_id, indicators=dict(o.indicators))
             trades.append(copy)
 
     def tkey(o_or_id: Any) -> dict:
         tid = o_or_id if isinstance(o_or_id, str) else o_or_id.id
-        return {"pk": f"TRADE#{tid}", "sk": "METADATA"}
+        return trading_keys.trade_key(tid)
 
-    dup_copy = next(t for t in trades if t["sk"] == "METADATA" and t["order_id"] == dup.order_id and t["id"] != dup.id)
+    dup_copy = next(t for t in trades
+                    if trading_keys.is_trade(t) and t["order_id"] == dup.order_id and t["id"] != dup.id)
     unmatched_o = first(lambda o: "unmatched_sell" in o.tags)
     bnb = [o for o in filled if o.commission_asset == "BNB"]
     cancelled = first(lambda o: o.status == "CANCELLED")
@@ -739,7 +737,7 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
               f"the bot's pnl {wrong.pnl} on this SELL {wrong.symbol} ({iso(wrong.created)}) is "
               f"{_PNL_MISMATCH_DELTA} above its FIFO recomputation ({wrong.true_pnl}, BNB fees at "
               f"{BNB_RATE}); that day's DAILY report carries the correct figure")
-    plant.add("daily_report_mismatch", "002", "reports", {"pk": f"REPORT#{mismatch_day.isoformat()}", "sk": "DAILY"},
+    plant.add("daily_report_mismatch", "002", "reports", trading_keys.report_key(mismatch_day.isoformat()),
               f"DAILY report of {mismatch_day.isoformat()} says trades_count "
               f"{len(filled_days[mismatch_day]) + 1}, the trades say {len(filled_days[mismatch_day])} "
               f"(every other field agrees)")
@@ -770,7 +768,7 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
         created = datetime(day.year, day.month, day.day, 0, 5, tzinfo=UTC) + timedelta(days=1)
         status = "failed" if rng.random() < 0.04 else "sent"
         item: dict[str, Any] = {
-            "pk": f"REPORT#{day.isoformat()}", "sk": "DAILY", "date": day.isoformat(),
+            **trading_keys.report_key(day.isoformat()), "date": day.isoformat(),
             "trades_count": len(day_orders) + (1 if day == mismatch_day else 0),
             "buy_count": sum(1 for o in day_orders if o.side == "BUY"),
             "sell_count": sum(1 for o in day_orders if o.side == "SELL"),
@@ -783,7 +781,7 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
             "status": status,
             "created_at": iso(created),
             "ttl": epoch_s(created + timedelta(days=DAILY_REPORT_TTL_DAYS)),
-            "gsi1pk": f"MONTH#{day.isoformat()[:7]}", "gsi1sk": day.isoformat(),
+            **trading_keys.report_index_keys(day.isoformat()),
         }
         if status == "sent":
             item["telegram_message_id"] = 4100 + i
@@ -791,31 +789,31 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
         prev_total = total
         if item["ttl"] < epoch_s(AS_OF):
             past_ttl.append(item)
-    plant.add("daily_report_past_ttl", "002", "reports", {"pk": past_ttl[0]["pk"], "sk": "DAILY"},
+    plant.add("daily_report_past_ttl", "002", "reports", trading_keys.report_key(past_ttl[0]["date"]),
               f"{len(past_ttl)} DAILY items ({past_ttl[0]['date']} .. {past_ttl[-1]['date']}) have a ttl "
               f"already past at AS_OF but are still stored (TTL deletion is lazy; emulators never delete)",
-              tuple({"pk": r["pk"], "sk": "DAILY"} for r in past_ttl[1:]))
+              tuple(trading_keys.report_key(r["date"]) for r in past_ttl[1:]))
 
     # -- items: bot-config ------------------------------------------------------------------------
     created_cfg = "2024-12-30T09:00:00Z"
     bot_config = [
-        {"pk": "CONFIG#bot", "sk": "SETTINGS", "enabled": True, "strategy": "combined", "symbol": "BTCUSDT",
+        {**trading_keys.config_key("bot"), "enabled": True, "strategy": "combined", "symbol": "BTCUSDT",
          "amount": 100, "rsi_period": 14, "rsi_oversold": 30, "rsi_overbought": 70, "ma_short": 50,
          "ma_long": 200, "last_execution": "2025-06-30T17:55:00Z", "last_signal": "HOLD",
          "created_at": created_cfg, "updated_at": "2025-05-01T08:00:00Z"},
-        {"pk": "CONFIG#limits", "sk": "SETTINGS", **LIMITS,
+        {**trading_keys.config_key("limits"), **LIMITS,
          "created_at": created_cfg, "updated_at": "2025-02-01T09:00:00Z"},
-        {"pk": "CONFIG#bot", "sk": f"HISTORY#{created_cfg}", "created_at": created_cfg, "changed_by": "terraform",
+        {**trading_keys.config_history_key("bot", created_cfg), "created_at": created_cfg, "changed_by": "terraform",
          "changes": {"enabled": {"new": True}, "strategy": {"new": "rsi"}, "symbol": {"new": "BTCUSDT"},
                      "amount": {"new": 100}}},
-        {"pk": "CONFIG#bot", "sk": "HISTORY#2025-03-01T08:00:00Z", "created_at": "2025-03-01T08:00:00Z",
+        {**trading_keys.config_history_key("bot", "2025-03-01T08:00:00Z"), "created_at": "2025-03-01T08:00:00Z",
          "changed_by": "telegram:admin", "changes": {"strategy": {"old": "rsi", "new": "ma"}}},
-        {"pk": "CONFIG#bot", "sk": "HISTORY#2025-05-01T08:00:00Z", "created_at": "2025-05-01T08:00:00Z",
+        {**trading_keys.config_history_key("bot", "2025-05-01T08:00:00Z"), "created_at": "2025-05-01T08:00:00Z",
          "changed_by": "telegram:admin", "changes": {"strategy": {"old": "ma", "new": "combined"}}},
-        {"pk": "CONFIG#limits", "sk": f"HISTORY#{created_cfg}", "created_at": created_cfg, "changed_by": "terraform",
+        {**trading_keys.config_history_key("limits", created_cfg), "created_at": created_cfg, "changed_by": "terraform",
          "changes": {"max_trades_per_day": {"new": 50}, "max_amount_per_trade": {"new": 1000},
                      "cooldown_minutes": {"new": 5}, "max_drawdown_percent": {"new": 10}}},
-        {"pk": "CONFIG#limits", "sk": "HISTORY#2025-02-01T09:00:00Z", "created_at": "2025-02-01T09:00:00Z",
+        {**trading_keys.config_history_key("limits", "2025-02-01T09:00:00Z"), "created_at": "2025-02-01T09:00:00Z",
          "changed_by": "telegram:admin", "changes": {"max_trades_per_day": {"old": 50, "new": 12}}},
     ]
     return {"trades": trades, "bot_config": bot_config, "reports": reports}

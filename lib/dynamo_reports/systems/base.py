@@ -8,10 +8,12 @@ projections, TTL, billing mode. ``create_table`` turns a spec into a CreateTable
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from ..connection import Connection
 from ..exceptions import DynamoReportsError
+
+if TYPE_CHECKING:  # specs are pure data: importing them must not load boto3
+    from ..connection import Connection
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ Projections are not documented; ALL is assumed (the document's pages read whole 
 
 from __future__ import annotations
 
+from . import commercive_keys as keys
 from .base import IndexSpec, TableSpec
 
 SYSTEM = "003"
@@ -26,8 +27,8 @@ CONVERSATIONS = TableSpec(
     description="support conversations",
     hash_key="conversation_id",
     indexes=(
-        IndexSpec("UserConversationsIndex", "user_id", "updated_at", "ALL"),
-        IndexSpec("ConversationStatusIndex", "status", "updated_at", "ALL"),
+        IndexSpec(keys.USER_CONVERSATIONS_INDEX, "user_id", "updated_at", "ALL"),
+        IndexSpec(keys.CONVERSATION_STATUS_INDEX, "status", "updated_at", "ALL"),
     ),
 )
 
@@ -45,9 +46,9 @@ LEADS = TableSpec(
     description="affiliate leads",
     hash_key="lead_id",
     indexes=(
-        IndexSpec("AffiliateLeadsIndex", "affiliate_id", "created_at", "ALL"),
-        IndexSpec("LeadStatusIndex", "status", "created_at", "ALL"),
-        IndexSpec("LinkLeadsIndex", "link_id", "created_at", "ALL"),
+        IndexSpec(keys.AFFILIATE_LEADS_INDEX, "affiliate_id", "created_at", "ALL"),
+        IndexSpec(keys.LEAD_STATUS_INDEX, "status", "created_at", "ALL"),
+        IndexSpec(keys.LINK_LEADS_INDEX, "link_id", "created_at", "ALL"),
     ),
 )
 
@@ -127,14 +128,14 @@ class CommerciveRepository(SystemRepository):
         user_id = check_text("user_id", user_id)
         first, last = day_window(start, end)
         return self._query(CONVERSATIONS, _and(Key("user_id").eq(user_id), prefix_range("updated_at", first, last)),
-                           "UserConversationsIndex")
+                           keys.USER_CONVERSATIONS_INDEX)
 
     def conversations_by_status(self, status: str, start: Any = None, end: Any = None) -> list[dict]:
         """Conversations with ``status`` (open | closed) updated on ``start..end``."""
         status = check_choice("status", status, CONVERSATION_STATUSES)
         first, last = day_window(start, end)
         return self._query(CONVERSATIONS, _and(Key("status").eq(status), prefix_range("updated_at", first, last)),
-                           "ConversationStatusIndex")
+                           keys.CONVERSATION_STATUS_INDEX)
 
     def messages(self, conversation_id: str, start: Any = None, end: Any = None) -> list[dict]:
         """A conversation's messages created on ``start..end``, oldest first (``message_id`` range)."""
@@ -154,21 +155,21 @@ class CommerciveRepository(SystemRepository):
         affiliate_id = check_text("affiliate_id", affiliate_id)
         first, last = day_window(start, end)
         return self._query(LEADS, _and(Key("affiliate_id").eq(affiliate_id), prefix_range("created_at", first, last)),
-                           "AffiliateLeadsIndex")
+                           keys.AFFILIATE_LEADS_INDEX)
 
     def leads_by_status(self, status: str, start: Any = None, end: Any = None) -> list[dict]:
         """Leads with ``status`` (pending | approved | rejected) created on ``start..end``."""
         status = check_choice("status", status, LEAD_STATUSES)
         first, last = day_window(start, end)
         return self._query(LEADS, _and(Key("status").eq(status), prefix_range("created_at", first, last)),
-                           "LeadStatusIndex")
+                           keys.LEAD_STATUS_INDEX)
 
     def leads_by_link(self, link_id: str, start: Any = None, end: Any = None) -> list[dict]:
         """Leads that came through tracking link ``link_id``, created on ``start..end``."""
         link_id = check_text("link_id", link_id)
         first, last = day_window(start, end)
         return self._query(LEADS, _and(Key("link_id").eq(link_id), prefix_range("created_at", first, last)),
-                           "LinkLeadsIndex")
+                           keys.LINK_LEADS_INDEX)
 
     def leads_in_window(self, start: Any, end: Any) -> list[dict]:
         """Every lead created on ``start..end``: three ``LeadStatusIndex`` Queries (one per status), no scan.
@@ -182,7 +183,7 @@ class CommerciveRepository(SystemRepository):
         seen: dict[Any, dict] = {}
         for status in LEAD_STATUSES:
             for item in self._query(LEADS, Key("status").eq(status) & prefix_range("created_at", first, last),
-                                    "LeadStatusIndex"):
+                                    keys.LEAD_STATUS_INDEX):
                 seen.setdefault(item.get("lead_id"), item)
         return sorted(seen.values(), key=lambda i: (str(i.get("created_at", "")), str(i.get("lead_id", ""))))
 
@@ -269,7 +270,7 @@ def message_item(*, conversation_id: str, created_at: Any, sender: str, sender_i
     if not isinstance(read, bool):
         raise ParameterError("read", f"must be True or False, got {read!r}")
     return build_item(conversation_id=check_text("conversation_id", conversation_id),
-                      message_id=f"{created}#{suffix}", sender=sender, sender_id=sender_id, text=text,
+                      message_id=keys.message_id(created, suffix), sender=sender, sender_id=sender_id, text=text,
                       created_at=created, read=read, **extra)
 
 

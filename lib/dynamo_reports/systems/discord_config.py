@@ -9,7 +9,9 @@ Document: shared/seeds/001_a431fe2fc451daee.txt (its create-table command says
 
 from __future__ import annotations
 
+from . import discord_config_keys as keys
 from .base import IndexSpec, TableSpec
+from .discord_config_keys import CHANNEL_INDEX, CHANNEL_TYPE, SETTINGS_SK, SETTINGS_TYPE
 
 SYSTEM = "001"
 TITLE = "Multi-guild Discord bot configuration"
@@ -20,7 +22,7 @@ CONFIG = TableSpec(
     description="guild settings (GUILD#/SETTINGS) and channel configs (GUILD#/CHANNEL#)",
     hash_key="PK",
     range_key="SK",
-    indexes=(IndexSpec("ChannelIndex", "GSI_PK", "GSI_SK", "ALL"),),
+    indexes=(IndexSpec(CHANNEL_INDEX, "GSI_PK", "GSI_SK", "ALL"),),
 )
 
 TABLES = (CONFIG,)
@@ -59,10 +61,6 @@ from ..exceptions import DynamoReportsError, ParameterError  # noqa: E402
 
 log = logging.getLogger(__name__)
 
-CHANNEL_INDEX = "ChannelIndex"
-CHANNEL_TYPE = "channel_config"
-SETTINGS_TYPE = "guild_settings"
-SETTINGS_SK = "SETTINGS"
 TAG_TYPES = ("USER", "ROLE")
 KEY_ATTRIBUTES = ("PK", "SK", "GSI_PK", "GSI_SK", "Type")
 
@@ -91,7 +89,7 @@ class ChannelExistsError(DynamoReportsError):
         self.channel_id = channel_id
         self.existing_guild_id = existing_guild_id or guild_id
         where = (f"in guild {self.existing_guild_id}" if self.existing_guild_id != guild_id
-                 else f"GUILD#{guild_id}/CHANNEL#{channel_id}")
+                 else _key_text(keys.channel_key(guild_id, channel_id)))
         super().__init__(f"channel {channel_id} is already configured {where}"
                          + ("; remove it there first" if self.existing_guild_id != guild_id
                             else "; use update_channel or replace=True"))
@@ -103,7 +101,7 @@ class ChannelNotFoundError(DynamoReportsError, LookupError):
     def __init__(self, guild_id: str, channel_id: str):
         self.guild_id = guild_id
         self.channel_id = channel_id
-        super().__init__(f"no channel config GUILD#{guild_id}/CHANNEL#{channel_id}")
+        super().__init__(f"no channel config {_key_text(keys.channel_key(guild_id, channel_id))}")
 
 
 # -- validation --------------------------------------------------------------------------------
@@ -208,8 +206,9 @@ def _thaw(value: Any) -> Any:
     return value
 
 
-def _strip(prefix: str, value: Any) -> str | None:
-    return value[len(prefix):] if isinstance(value, str) and value.startswith(prefix) else None
+def _key_text(key: Mapping[str, str]) -> str:
+    """``PK/SK`` of a key, for messages."""
+    return f"{key['PK']}/{key['SK']}"
 
 
 def _lenient(item: Mapping[str, Any], fields: Mapping[str, str], problems: list[str]) -> dict[str, Any]:
@@ -264,15 +263,16 @@ class ChannelConfig:
     def from_item(cls, item: Mapping[str, Any]) -> "ChannelConfig":
         """Map a stored item (never raises): ids from the keys, as the document's warm-up does."""
         problems: list[str] = []
-        channel_id = _strip("CHANNEL#", item.get("SK")) or _strip("CHANNEL#", item.get("GSI_PK")) or ""
-        guild_id = _strip("GUILD#", item.get("PK")) or ""
+        channel_id = keys.channel_id_from_sk(item.get("SK")) or keys.channel_id_from_sk(item.get("GSI_PK")) or ""
+        guild_id = keys.guild_id_from_pk(item.get("PK")) or ""
         if not is_snowflake(channel_id):
             problems.append(f"channel id {channel_id!r} is not a Discord id")
         if not is_snowflake(guild_id):
             problems.append(f"guild id {guild_id!r} is not a Discord id")
         if item.get("Type") != CHANNEL_TYPE:
             problems.append(f"Type is {item.get('Type')!r}, expected {CHANNEL_TYPE!r}")
-        if item.get("GSI_PK") != f"CHANNEL#{channel_id}" or item.get("GSI_SK") != f"GUILD#{guild_id}":
+        expected = keys.channel_index_key(guild_id, channel_id)
+        if item.get("GSI_PK") != expected["GSI_PK"] or item.get("GSI_SK") != expected["GSI_SK"]:
             problems.append("GSI_PK/GSI_SK do not match the keys: the channel is missing from ChannelIndex")
         for attr, expected in (("channelId", channel_id), ("guildId", guild_id)):
             if attr in item and item[attr] != expected:
@@ -311,7 +311,7 @@ class GuildSettings:
     @classmethod
     def from_item(cls, item: Mapping[str, Any]) -> "GuildSettings":
         problems: list[str] = []
-        guild_id = _strip("GUILD#", item.get("PK")) or ""
+        guild_id = keys.guild_id_from_pk(item.get("PK")) or ""
         if not is_snowflake(guild_id):
             problems.append(f"guild id {guild_id!r} is not a Discord id")
         if item.get("Type") != SETTINGS_TYPE:
@@ -342,13 +342,13 @@ class GuildSettings:
 
 
 def channel_item(guild_id: str, channel_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-    return {"PK": f"GUILD#{guild_id}", "SK": f"CHANNEL#{channel_id}", "Type": CHANNEL_TYPE,
-            "GSI_PK": f"CHANNEL#{channel_id}", "GSI_SK": f"GUILD#{guild_id}",
+    return {**keys.channel_key(guild_id, channel_id), "Type": CHANNEL_TYPE,
+            **keys.channel_index_key(guild_id, channel_id),
             "channelId": channel_id, "guildId": guild_id, **fields}
 
 
 def settings_item(guild_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-    return {"PK": f"GUILD#{guild_id}", "SK": SETTINGS_SK, "Type": SETTINGS_TYPE, "guildId": guild_id, **fields}
+    return {**keys.settings_key(guild_id), "Type": SETTINGS_TYPE, "guildId": guild_id, **fields}
 
 
 def _error_code(error: BaseException) -> str | None:
@@ -464,9 +464,9 @@ class ChannelConfigRepository:
             other = duplicates = with_problems = 0
             for item in items:
                 sk = item.get("SK")
-                if not (isinstance(item.get("PK"), str) and item["PK"].startswith("GUILD#")):
+                if not keys.is_guild_pk(item.get("PK")):
                     other += 1
-                elif isinstance(sk, str) and sk.startswith("CHANNEL#"):
+                elif keys.is_channel_sk(sk):
                     config = ChannelConfig.from_item(item)
                     with_problems += bool(config.problems)
                     guild_channels.setdefault(config.guild_id, set()).add(config.channel_id)
@@ -478,7 +478,7 @@ class ChannelConfigRepository:
                         if previous.guild_id < config.guild_id:
                             continue
                     channels[config.channel_id] = config
-                elif sk == SETTINGS_SK:
+                elif keys.is_settings_sk(sk):
                     guild = GuildSettings.from_item(item)
                     with_problems += bool(guild.problems)
                     settings[guild.guild_id] = guild
@@ -578,9 +578,9 @@ class ChannelConfigRepository:
     def _query_channel(self, channel_id: str) -> ChannelConfig | None:
         generation = self._generation
         self.channel_cache.count_table_read()
-        items = reads.query(self.conn, self.table, Key("GSI_PK").eq(f"CHANNEL#{channel_id}"),
+        items = reads.query(self.conn, self.table, Key("GSI_PK").eq(keys.channel_sk(channel_id)),
                             index=CHANNEL_INDEX, progress=False)
-        configs = [ChannelConfig.from_item(i) for i in items if str(i.get("SK", "")).startswith("CHANNEL#")]
+        configs = [ChannelConfig.from_item(i) for i in items if keys.is_channel_sk(i.get("SK"))]
         found = min(configs, key=lambda c: c.guild_id) if configs else None
         with self._cache_lock:
             if generation == self._generation:
@@ -602,7 +602,8 @@ class ChannelConfigRepository:
         generation = self._generation
         self.guild_channels_cache.count_table_read()
         items = reads.query(self.conn, self.table,
-                            Key("PK").eq(f"GUILD#{guild_id}") & Key("SK").begins_with("CHANNEL#"), progress=False)
+                            Key("PK").eq(keys.guild_pk(guild_id)) & Key("SK").begins_with(keys.CHANNEL_PREFIX),
+                            progress=False)
         configs = [ChannelConfig.from_item(i) for i in items]
         ids = tuple(sorted({c.channel_id for c in configs}))
         with self._cache_lock:
@@ -638,7 +639,7 @@ class ChannelConfigRepository:
             return None
         generation = self._generation
         self.guild_settings_cache.count_table_read()
-        item = reads.get_item(self.conn, self.table, {"PK": f"GUILD#{guild_id}", "SK": SETTINGS_SK})
+        item = reads.get_item(self.conn, self.table, keys.settings_key(guild_id))
         found = GuildSettings.from_item(item) if item else None
         with self._cache_lock:
             if generation == self._generation:
@@ -690,7 +691,7 @@ class ChannelConfigRepository:
             try:
                 response = self.conn.call(
                     "UpdateItem", TableName=self.table,
-                    Key=item_to_wire({"PK": f"GUILD#{guild_id}", "SK": f"CHANNEL#{channel_id}"}),
+                    Key=item_to_wire(keys.channel_key(guild_id, channel_id)),
                     UpdateExpression="SET " + ", ".join(f"{n} = :v{i}" for i, n in enumerate(names)),
                     ConditionExpression="attribute_exists(PK)",
                     ExpressionAttributeNames=names, ExpressionAttributeValues=values,
@@ -710,7 +711,7 @@ class ChannelConfigRepository:
         with self._write_lock:
             response = self.conn.call(
                 "DeleteItem", TableName=self.table,
-                Key=item_to_wire({"PK": f"GUILD#{guild_id}", "SK": f"CHANNEL#{channel_id}"}),
+                Key=item_to_wire(keys.channel_key(guild_id, channel_id)),
                 ReturnValues="ALL_OLD")
             with self._cache_lock:
                 self._generation += 1
@@ -741,7 +742,7 @@ class ChannelConfigRepository:
         with self._write_lock:
             response = self.conn.call(
                 "DeleteItem", TableName=self.table,
-                Key=item_to_wire({"PK": f"GUILD#{guild_id}", "SK": SETTINGS_SK}), ReturnValues="ALL_OLD")
+                Key=item_to_wire(keys.settings_key(guild_id)), ReturnValues="ALL_OLD")
             with self._cache_lock:
                 self._generation += 1
                 self.guild_settings_cache.invalidate(guild_id)
@@ -754,9 +755,9 @@ class ChannelConfigRepository:
             return cached.guild_id
         if self._complete:
             return None
-        items = reads.query(self.conn, self.table, Key("GSI_PK").eq(f"CHANNEL#{channel_id}"),
+        items = reads.query(self.conn, self.table, Key("GSI_PK").eq(keys.channel_sk(channel_id)),
                             index=CHANNEL_INDEX, progress=False)
-        guilds = sorted(g for g in (_strip("GUILD#", i.get("PK")) for i in items) if g)
+        guilds = sorted(g for g in (keys.guild_id_from_pk(i.get("PK")) for i in items) if g)
         return guilds[0] if guilds else None
 
     def _cache_channel(self, config: ChannelConfig) -> None:
@@ -782,7 +783,7 @@ class ChannelConfigRepository:
 
 
 __all__ = [
-    "CHANNEL_FIELDS", "CONFIG", "ChannelConfig", "ChannelConfigRepository", "ChannelExistsError",
-    "ChannelNotFoundError", "GuildSettings", "TABLES", "channel_item", "is_snowflake", "settings_item",
-    "validate_channel_config", "validate_guild_settings",
+    "CHANNEL_FIELDS", "CHANNEL_INDEX", "CHANNEL_TYPE", "CONFIG", "SETTINGS_SK", "SETTINGS_TYPE", "ChannelConfig",
+    "ChannelConfigRepository", "ChannelExistsError", "ChannelNotFoundError", "GuildSettings", "TABLES", "channel_item",
+    "is_snowflake", "settings_item", "validate_channel_config", "validate_guild_settings",
 ]

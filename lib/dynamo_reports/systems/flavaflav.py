@@ -7,6 +7,7 @@ an index key.
 
 from __future__ import annotations
 
+from . import flavaflav_keys as keys
 from .base import IndexSpec, TableSpec
 
 SYSTEM = "004"
@@ -25,8 +26,8 @@ INVENTORY = TableSpec(
     description="mastery links (sanitized link_id)",
     hash_key="link_id",
     indexes=(
-        IndexSpec("availability-quality-index", "availability", "quality", "ALL"),
-        IndexSpec("type-quality-index", "link_type", "quality", "ALL"),
+        IndexSpec(keys.AVAILABILITY_QUALITY_INDEX, "availability", "quality", "ALL"),
+        IndexSpec(keys.TYPE_QUALITY_INDEX, "link_type", "quality", "ALL"),
     ),
 )
 
@@ -36,8 +37,8 @@ DISTRIBUTIONS = TableSpec(
     description="distribution history (audit trail)",
     hash_key="distribution_id",
     indexes=(
-        IndexSpec("member-date-index", "member_id", "distributed_at", "ALL"),
-        IndexSpec("date-index", "distribution_date", "distributed_at", "ALL"),
+        IndexSpec(keys.MEMBER_DATE_INDEX, "member_id", "distributed_at", "ALL"),
+        IndexSpec(keys.DATE_INDEX, "distribution_date", "distributed_at", "ALL"),
     ),
 )
 
@@ -46,7 +47,7 @@ LISTS = TableSpec(
     system=SYSTEM,
     description="distribution lists of eligible members",
     hash_key="list_id",
-    indexes=(IndexSpec("active-quality-index", "active", "quality", "ALL"),),
+    indexes=(IndexSpec(keys.ACTIVE_QUALITY_INDEX, "active", "quality", "ALL"),),
 )
 
 TABLES = (MEMBERS, INVENTORY, DISTRIBUTIONS, LISTS)
@@ -173,14 +174,14 @@ class FlavaflavRepository(SystemRepository):
         condition = Key("availability").eq(availability)
         if quality is not None:
             condition = condition & Key("quality").eq(check_text("quality", quality))
-        return self._query(INVENTORY, condition, "availability-quality-index")
+        return self._query(INVENTORY, condition, keys.AVAILABILITY_QUALITY_INDEX)
 
     def inventory_by_type(self, link_type: str, quality: str | None = None) -> list[dict]:
         """Links of ``link_type`` (as stored, e.g. ``"Melee Damage"``), of one ``quality`` when given."""
         condition = Key("link_type").eq(check_text("link_type", link_type))
         if quality is not None:
             condition = condition & Key("quality").eq(check_text("quality", quality))
-        return self._query(INVENTORY, condition, "type-quality-index")
+        return self._query(INVENTORY, condition, keys.TYPE_QUALITY_INDEX)
 
     # -- distributions ----------------------------------------------------------------------------
     def distributions_by_member(self, member_id: str, start: Any = None, end: Any = None) -> list[dict]:
@@ -188,12 +189,12 @@ class FlavaflavRepository(SystemRepository):
         member_id = check_text("member_id", member_id)
         first, last = day_window(start, end)
         return self._query(DISTRIBUTIONS, _and(Key("member_id").eq(member_id),
-                                               prefix_range("distributed_at", first, last)), "member-date-index")
+                                               prefix_range("distributed_at", first, last)), keys.MEMBER_DATE_INDEX)
 
     def distributions_by_date(self, date: Any) -> list[dict]:
         """The distributions of one day (``distribution_date``). One ``date-index`` Query."""
         day = as_day("date", date, required=True)
-        return self._query(DISTRIBUTIONS, Key("distribution_date").eq(day.isoformat()), "date-index")
+        return self._query(DISTRIBUTIONS, Key("distribution_date").eq(day.isoformat()), keys.DATE_INDEX)
 
     def distributions_in_window(self, start: Any, end: Any, *, max_days: int = MAX_WINDOW_DAYS) -> list[dict]:
         """The distributions of every day ``start..end``: one ``date-index`` Query per day, no scan."""
@@ -202,7 +203,7 @@ class FlavaflavRepository(SystemRepository):
             raise ParameterError("max_days", f"must be a positive integer, got {max_days!r}")
         items: list[dict] = []
         for day in days_of(first, last, max_days=max_days):
-            items.extend(self._query(DISTRIBUTIONS, Key("distribution_date").eq(day.isoformat()), "date-index"))
+            items.extend(self._query(DISTRIBUTIONS, Key("distribution_date").eq(day.isoformat()), keys.DATE_INDEX))
         return items
 
     # -- lists ------------------------------------------------------------------------------------
@@ -218,7 +219,7 @@ class FlavaflavRepository(SystemRepository):
         condition = Key("active").eq("true" if active else "false")
         if quality is not None:
             condition = condition & Key("quality").eq(check_text("quality", quality))
-        return self._query(LISTS, condition, "active-quality-index")
+        return self._query(LISTS, condition, keys.ACTIVE_QUALITY_INDEX)
 
 
 # -- frames ------------------------------------------------------------------------------------

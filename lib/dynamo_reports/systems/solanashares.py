@@ -47,7 +47,17 @@ from ..cache import NOT_FOUND, TTLCache
 from ..codec import item_to_wire, to_wire
 from ..connection import Connection
 from ..exceptions import DynamoReportsError, ParameterError
+from . import solanashares_keys as keys
 from .base import IndexSpec, TableSpec
+from .solanashares_keys import (
+    BASE58_ALPHABET,
+    GLOBAL_STATS_TYPE,
+    PARTICIPANT_TYPE,
+    STATS_KEY,
+    WALLET_INDEX,
+    is_valid_wallet,
+    participant_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,18 +70,11 @@ PARTICIPANTS = TableSpec(
     description="participants (USER#/WALLET#) and the GLOBAL#STATS item",
     hash_key="PK",
     range_key="SK",
-    indexes=(IndexSpec("WalletAddressIndex", "GSI_PK", "GSI_SK", "ALL"),),
+    indexes=(IndexSpec(WALLET_INDEX, "GSI_PK", "GSI_SK", "ALL"),),
 )
 
 TABLES = (PARTICIPANTS,)
 
-WALLET_INDEX = "WalletAddressIndex"
-PARTICIPANT_TYPE = "participant"
-GLOBAL_STATS_TYPE = "global_stats"
-STATS_KEY = {"PK": "GLOBAL#STATS", "SK": "GLOBAL#STATS"}
-
-BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_WALLET_RE = re.compile(f"[{BASE58_ALPHABET}]{{32,44}}")
 _SNOWFLAKE_RE = re.compile(r"[0-9]{1,20}")
 # DynamoDB numbers: up to 38 significant digits.
 _DYNAMO_CONTEXT = decimal.Context(prec=38)
@@ -118,11 +121,6 @@ class WriteConflictError(DynamoReportsError):
 
 
 # -- validation --------------------------------------------------------------------------------
-
-def is_valid_wallet(address: Any) -> bool:
-    """True for a base58 string of 32-44 characters (a Solana address)."""
-    return isinstance(address, str) and _WALLET_RE.fullmatch(address) is not None
-
 
 def _check_wallet(name: str, wallet: Any) -> str:
     if not is_valid_wallet(wallet):
@@ -173,10 +171,6 @@ def _epoch_ms(value: Any) -> int | None:
     return int(number) if number is not None else None
 
 
-def _strip(prefix: str, value: Any) -> str | None:
-    return value[len(prefix):] if isinstance(value, str) and value.startswith(prefix) else None
-
-
 @dataclass(frozen=True)
 class Participant:
     """A participant as the document's ``Participant`` interface (amount in SOL, exact)."""
@@ -198,8 +192,8 @@ class Participant:
         user = item.get("userId")
         wallet = item.get("walletAddress")
         return cls(
-            user_id=user if isinstance(user, str) else (_strip("USER#", item.get("PK")) or ""),
-            wallet_address=wallet if isinstance(wallet, str) else (_strip("WALLET#", item.get("SK")) or ""),
+            user_id=user if isinstance(user, str) else (keys.user_id_from_pk(item.get("PK")) or ""),
+            wallet_address=wallet if isinstance(wallet, str) else (keys.wallet_from_sk(item.get("SK")) or ""),
             invested_amount=_number(item.get("investedAmount")),
             created_at=_epoch_ms(item.get("createdAt")),
             updated_at=_epoch_ms(item.get("updatedAt")),
@@ -227,17 +221,11 @@ class GlobalStats:
         )
 
 
-def participant_key(user_id: str, wallet: str) -> dict[str, str]:
-    return {"PK": f"USER#{user_id}", "SK": f"WALLET#{wallet}"}
-
-
 def participant_item(user_id: str, wallet: str, invested_amount: Decimal, created_at: int,
                      updated_at: int) -> dict[str, Any]:
     """The full participant item, exactly the attributes of DESIGN.md."""
     return {
-        **participant_key(user_id, wallet),
-        "GSI_PK": f"WALLET#{wallet}",
-        "GSI_SK": f"USER#{user_id}",
+        **keys.participant_keys(user_id, wallet),
         "Type": PARTICIPANT_TYPE,
         "userId": user_id,
         "walletAddress": wallet,
@@ -334,7 +322,7 @@ class ParticipantRepository:
             return None if cached is NOT_FOUND else cached
         generation = self._generation
         self.by_wallet.count_table_read()
-        items = reads.query(self.conn, self.table, Key("GSI_PK").eq(f"WALLET#{wallet}"),
+        items = reads.query(self.conn, self.table, Key("GSI_PK").eq(keys.wallet_pk(wallet)),
                             index=WALLET_INDEX, progress=False)
         items = [i for i in items if i.get("Type") == PARTICIPANT_TYPE]
         found = Participant.from_item(items[0]) if items else None
@@ -373,7 +361,7 @@ class ParticipantRepository:
         ``None`` when the item does not exist (remembered for ``stats_ttl`` too, and forgotten
         at the next successful write).
         """
-        cached = self.stats.get("GLOBAL#STATS", _MISS)
+        cached = self.stats.get(keys.STATS_PK, _MISS)
         if cached is not _MISS:
             return None if cached is NOT_FOUND else cached
         generation = self._generation
@@ -383,15 +371,15 @@ class ParticipantRepository:
         with self._cache_lock:
             if generation == self._generation:
                 if found is None:
-                    self.stats.put_not_found("GLOBAL#STATS")
+                    self.stats.put_not_found(keys.STATS_PK)
                 else:
-                    self.stats.put("GLOBAL#STATS", found)
+                    self.stats.put(keys.STATS_PK, found)
         return found
 
     def _read_user_partition(self, user_id: str, *, consistent: bool, repair: bool) -> list[Participant]:
         generation = self._generation
         items = reads.query(self.conn, self.table,
-                            Key("PK").eq(f"USER#{user_id}") & Key("SK").begins_with("WALLET#"),
+                            Key("PK").eq(keys.user_pk(user_id)) & Key("SK").begins_with(keys.WALLET_PREFIX),
                             consistent=consistent, progress=False)
         participants = [Participant.from_item(i) for i in items if i.get("Type") == PARTICIPANT_TYPE]
         participants.sort(key=lambda p: p.wallet_address)
@@ -505,7 +493,7 @@ class ParticipantRepository:
             raise WalletInUseError(wallet, cached.user_id)
         if cached:
             return
-        items = reads.query(self.conn, self.table, Key("GSI_PK").eq(f"WALLET#{wallet}"),
+        items = reads.query(self.conn, self.table, Key("GSI_PK").eq(keys.wallet_pk(wallet)),
                             index=WALLET_INDEX, progress=False)
         for item in items:
             owner = Participant.from_item(item).user_id
@@ -584,7 +572,7 @@ class ParticipantRepository:
                 self.by_user.invalidate(user_id)
             else:
                 self.by_user.put(user_id, first)
-            self.stats.invalidate("GLOBAL#STATS")
+            self.stats.invalidate(keys.STATS_PK)
 
 
 _MISS = object()
@@ -616,7 +604,7 @@ def _retryable(reasons: list[str]) -> bool:
 
 
 __all__ = [
-    "GlobalStats", "PARTICIPANTS", "Participant", "ParticipantExistsError", "ParticipantNotFoundError",
-    "ParticipantRepository", "STATS_KEY", "TABLES", "WalletInUseError", "WriteConflictError",
-    "is_valid_wallet", "participant_item", "participant_key",
+    "BASE58_ALPHABET", "GLOBAL_STATS_TYPE", "GlobalStats", "PARTICIPANTS", "PARTICIPANT_TYPE", "Participant",
+    "ParticipantExistsError", "ParticipantNotFoundError", "ParticipantRepository", "STATS_KEY", "TABLES",
+    "WALLET_INDEX", "WalletInUseError", "WriteConflictError", "is_valid_wallet", "participant_item", "participant_key",
 ]

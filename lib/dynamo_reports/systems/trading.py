@@ -11,6 +11,7 @@ attribute ``ttl`` (90 days).
 
 from __future__ import annotations
 
+from . import trading_keys as keys
 from .base import IndexSpec, TableSpec
 
 SYSTEM = "002"
@@ -23,9 +24,9 @@ TRADES = TableSpec(
     hash_key="pk",
     range_key="sk",
     indexes=(
-        IndexSpec("gsi1-symbol-date", "gsi1pk", "gsi1sk", "ALL"),
-        IndexSpec("gsi2-date", "gsi2pk", "gsi2sk", "ALL"),
-        IndexSpec("gsi3-status", "gsi3pk", "gsi3sk", "ALL"),
+        IndexSpec(keys.SYMBOL_DATE_INDEX, "gsi1pk", "gsi1sk", "ALL"),
+        IndexSpec(keys.DATE_INDEX, "gsi2pk", "gsi2sk", "ALL"),
+        IndexSpec(keys.STATUS_INDEX, "gsi3pk", "gsi3sk", "ALL"),
     ),
 )
 
@@ -43,7 +44,7 @@ REPORTS = TableSpec(
     description="daily reports REPORT#{date}/DAILY, 90-day TTL",
     hash_key="pk",
     range_key="sk",
-    indexes=(IndexSpec("gsi1-month", "gsi1pk", "gsi1sk", "ALL"),),
+    indexes=(IndexSpec(keys.MONTH_INDEX, "gsi1pk", "gsi1sk", "ALL"),),
     ttl_attribute="ttl",
 )
 
@@ -131,9 +132,7 @@ def check_trade_id(trade_id: Any) -> str:
     return check_text("trade_id", trade_id, forbid="# ")
 
 
-def is_trade(item: Mapping[str, Any]) -> bool:
-    """A trade row (``sk == "METADATA"``), not an ``UPDATE#`` history row."""
-    return item.get("sk") == "METADATA"
+is_trade = keys.is_trade
 
 
 class TradingRepository(SystemRepository):
@@ -145,12 +144,12 @@ class TradingRepository(SystemRepository):
     def trade(self, trade_id: str) -> dict | None:
         """The trade (its ``METADATA`` row), or ``None``. One GetItem."""
         trade_id = check_trade_id(trade_id)
-        return self._get(TRADES, {"pk": f"TRADE#{trade_id}", "sk": "METADATA"})
+        return self._get(TRADES, keys.trade_key(trade_id))
 
     def trade_history(self, trade_id: str) -> list[dict]:
         """The trade's ``UPDATE#{timestamp}`` rows, oldest first. One Query on the table."""
         trade_id = check_trade_id(trade_id)
-        return self._query(TRADES, Key("pk").eq(f"TRADE#{trade_id}") & Key("sk").begins_with("UPDATE#"))
+        return self._query(TRADES, Key("pk").eq(keys.trade_pk(trade_id)) & Key("sk").begins_with(keys.UPDATE_PREFIX))
 
     def trades_by_symbol(self, symbol: str, start: Any = None, end: Any = None, *,
                          trades_only: bool = True) -> list[dict]:
@@ -158,8 +157,8 @@ class TradingRepository(SystemRepository):
         symbol = check_symbol(symbol)
         first, last = day_window(start, end)
         trades_only = _check_bool("trades_only", trades_only)
-        items = self._query(TRADES, _and(Key("gsi1pk").eq(f"SYMBOL#{symbol}"), prefix_range("gsi1sk", first, last)),
-                            "gsi1-symbol-date")
+        items = self._query(TRADES, _and(Key("gsi1pk").eq(keys.symbol_pk(symbol)), prefix_range("gsi1sk", first, last)),
+                            keys.SYMBOL_DATE_INDEX)
         return [i for i in items if is_trade(i)] if trades_only else items
 
     def trades_by_date_range(self, start: Any, end: Any, *, trades_only: bool = True,
@@ -171,7 +170,7 @@ class TradingRepository(SystemRepository):
             raise ParameterError("max_days", f"must be a positive integer, got {max_days!r}")
         items: list[dict] = []
         for day in days_of(first, last, max_days=max_days):
-            items.extend(self._query(TRADES, Key("gsi2pk").eq(f"DATE#{day.isoformat()}"), "gsi2-date"))
+            items.extend(self._query(TRADES, Key("gsi2pk").eq(keys.date_pk(day.isoformat())), keys.DATE_INDEX))
         return [i for i in items if is_trade(i)] if trades_only else items
 
     def trades_by_status(self, status: str, start: Any = None, end: Any = None, *,
@@ -180,44 +179,44 @@ class TradingRepository(SystemRepository):
         status = check_choice("status", status, TRADE_STATUSES)
         first, last = day_window(start, end)
         trades_only = _check_bool("trades_only", trades_only)
-        items = self._query(TRADES, _and(Key("gsi3pk").eq(f"STATUS#{status}"), prefix_range("gsi3sk", first, last)),
-                            "gsi3-status")
+        items = self._query(TRADES, _and(Key("gsi3pk").eq(keys.status_pk(status)), prefix_range("gsi3sk", first, last)),
+                            keys.STATUS_INDEX)
         return [i for i in items if is_trade(i)] if trades_only else items
 
     # -- bot configuration ----------------------------------------------------------------------
     def bot_config(self) -> dict | None:
         """``CONFIG#bot`` / ``SETTINGS``. One GetItem."""
-        return self._get(BOT_CONFIG, {"pk": "CONFIG#bot", "sk": "SETTINGS"})
+        return self._get(BOT_CONFIG, keys.config_key("bot"))
 
     def limits(self) -> dict | None:
         """``CONFIG#limits`` / ``SETTINGS``. One GetItem."""
-        return self._get(BOT_CONFIG, {"pk": "CONFIG#limits", "sk": "SETTINGS"})
+        return self._get(BOT_CONFIG, keys.config_key("limits"))
 
     def config_history(self, start: Any = None, end: Any = None, *, config_type: str = "bot") -> list[dict]:
         """``CONFIG#{config_type}`` / ``HISTORY#{ts}`` rows with ts on ``start..end``, oldest first."""
         config_type = check_choice("config_type", config_type, CONFIG_TYPES)
         first, last = day_window(start, end)
-        return self._query(BOT_CONFIG, Key("pk").eq(f"CONFIG#{config_type}")
-                           & prefix_range("sk", first, last, prefix="HISTORY#"))
+        return self._query(BOT_CONFIG, Key("pk").eq(keys.config_pk(config_type))
+                           & prefix_range("sk", first, last, prefix=keys.HISTORY_PREFIX))
 
     # -- daily reports --------------------------------------------------------------------------
     def daily_report(self, date: Any) -> dict | None:
         """``REPORT#{date}`` / ``DAILY``, or ``None``. One GetItem."""
         day = as_day("date", date, required=True)
-        return self._get(REPORTS, {"pk": f"REPORT#{day.isoformat()}", "sk": "DAILY"})
+        return self._get(REPORTS, keys.report_key(day.isoformat()))
 
     def daily_reports_by_month(self, month: Any) -> list[dict]:
         """The daily reports of ``month`` (``"YYYY-MM"``), by date. One ``gsi1-month`` Query."""
         month = as_month("month", month)
-        return self._query(REPORTS, Key("gsi1pk").eq(f"MONTH#{month}"), "gsi1-month")
+        return self._query(REPORTS, Key("gsi1pk").eq(keys.month_pk(month)), keys.MONTH_INDEX)
 
     def daily_reports(self, start: Any, end: Any) -> list[dict]:
         """Daily reports dated ``start..end`` (inclusive): one ``gsi1-month`` Query per month."""
         first, last = day_window(start, end, required=True)
         items: list[dict] = []
         for month in months_of(first, last):
-            items.extend(self._query(REPORTS, Key("gsi1pk").eq(f"MONTH#{month}")
-                                     & prefix_range("gsi1sk", first, last), "gsi1-month"))
+            items.extend(self._query(REPORTS, Key("gsi1pk").eq(keys.month_pk(month))
+                                     & prefix_range("gsi1sk", first, last), keys.MONTH_INDEX))
         return items
 
 
@@ -258,7 +257,7 @@ def trade_item(*, trade_id: str, symbol: str, side: str, status: str, created_at
     check_text("status", status, forbid="#")
     created = iso_timestamp("created_at", created_at)
     return build_item(
-        pk=f"TRADE#{trade_id}", sk="METADATA", id=trade_id,
+        **keys.trade_key(trade_id), id=trade_id,
         order_id=number("order_id", order_id), client_order_id=client_order_id,
         symbol=symbol, side=side, type=order_type, status=status,
         quantity=number("quantity", quantity), price=number("price", price),
@@ -267,9 +266,7 @@ def trade_item(*, trade_id: str, symbol: str, side: str, status: str, created_at
         pnl=number("pnl", pnl), pnl_percent=number("pnl_percent", pnl_percent),
         related_trade_id=related_trade_id, created_at=created,
         updated_at=iso_timestamp("updated_at", updated_at) if updated_at is not None else created,
-        gsi1pk=f"SYMBOL#{symbol}", gsi1sk=created,
-        gsi2pk=f"DATE#{created[:10]}", gsi2sk=created,
-        gsi3pk=f"STATUS#{status}", gsi3sk=created,
+        **keys.trade_index_keys(symbol, status, created),
         **extra,
     )
 
@@ -284,9 +281,8 @@ def trade_update_item(*, trade_id: str, at: Any, status: str, symbol: str | None
     gsi: dict[str, Any] = {}
     if with_gsi_keys:
         check_text("symbol", symbol, forbid="#")
-        gsi = dict(gsi1pk=f"SYMBOL#{symbol}", gsi1sk=when, gsi2pk=f"DATE#{when[:10]}", gsi2sk=when,
-                   gsi3pk=f"STATUS#{status}", gsi3sk=when)
-    return build_item(pk=f"TRADE#{trade_id}", sk=f"UPDATE#{when}", id=trade_id, status=status, symbol=symbol,
+        gsi = keys.trade_index_keys(symbol, status, when)
+    return build_item(**keys.update_key(trade_id, when), id=trade_id, status=status, symbol=symbol,
                       updated_at=when, **gsi, **extra)
 
 
@@ -297,7 +293,7 @@ def bot_config_item(*, enabled: bool = False, strategy: str = "rsi", symbol: str
     """``CONFIG#bot`` / ``SETTINGS`` with the document's defaults."""
     created = iso_timestamp("created_at", created_at)
     return build_item(
-        pk="CONFIG#bot", sk="SETTINGS", enabled=_check_bool("enabled", enabled), strategy=strategy, symbol=symbol,
+        **keys.config_key("bot"), enabled=_check_bool("enabled", enabled), strategy=strategy, symbol=symbol,
         amount=number("amount", amount), rsi_period=number("rsi_period", rsi_period),
         rsi_oversold=number("rsi_oversold", rsi_oversold), rsi_overbought=number("rsi_overbought", rsi_overbought),
         ma_short=number("ma_short", ma_short), ma_long=number("ma_long", ma_long),
@@ -311,7 +307,7 @@ def limits_item(*, max_trades_per_day: int = 50, max_amount_per_trade: Any = 100
                 max_drawdown_percent: Any = 10, **extra: Any) -> dict[str, Any]:
     """``CONFIG#limits`` / ``SETTINGS`` with the document's defaults."""
     return build_item(
-        pk="CONFIG#limits", sk="SETTINGS", max_trades_per_day=number("max_trades_per_day", max_trades_per_day),
+        **keys.config_key("limits"), max_trades_per_day=number("max_trades_per_day", max_trades_per_day),
         max_amount_per_trade=number("max_amount_per_trade", max_amount_per_trade),
         cooldown_minutes=number("cooldown_minutes", cooldown_minutes),
         max_drawdown_percent=number("max_drawdown_percent", max_drawdown_percent), **extra,
@@ -322,7 +318,7 @@ def config_history_item(*, at: Any, config_type: str = "bot", **attributes: Any)
     """A ``CONFIG#{config_type}`` / ``HISTORY#{at}`` row (the settings as they were at ``at``)."""
     config_type = check_choice("config_type", config_type, CONFIG_TYPES)
     when = iso_timestamp("at", at)
-    return build_item(pk=f"CONFIG#{config_type}", sk=f"HISTORY#{when}", changed_at=when, **attributes)
+    return build_item(**keys.config_history_key(config_type, when), changed_at=when, **attributes)
 
 
 def daily_report_item(*, date: Any, created_at: Any = None, status: str = "sent", **metrics: Any) -> dict[str, Any]:
@@ -335,6 +331,5 @@ def daily_report_item(*, date: Any, created_at: Any = None, status: str = "sent"
     if parsed is None:
         raise ParameterError("created_at", f"must be a readable timestamp, got {created!r}")
     ttl = int(parsed.timestamp()) + REPORT_TTL_DAYS * 86400
-    return build_item(pk=f"REPORT#{day.isoformat()}", sk="DAILY", date=day.isoformat(), status=status,
-                      created_at=created, ttl=ttl, gsi1pk=f"MONTH#{day.strftime('%Y-%m')}", gsi1sk=day.isoformat(),
-                      **metrics)
+    return build_item(**keys.report_key(day.isoformat()), date=day.isoformat(), status=status,
+                      created_at=created, ttl=ttl, **keys.report_index_keys(day.isoformat()), **metrics)

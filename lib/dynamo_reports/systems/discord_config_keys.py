@@ -1,0 +1,83 @@
+"""001 Discord config: the keys of its items and its index (pure: no boto3).
+
+The one place that writes or parses the 001 key formats; the repository
+(:mod:`.discord_config`), the demo dataset and :mod:`dynamo_reports.analytics.bot_config` ask it::
+
+    channel config  PK=GUILD#{g}  SK=CHANNEL#{c}  GSI_PK=CHANNEL#{c}  GSI_SK=GUILD#{g}
+    guild settings  PK=GUILD#{g}  SK=SETTINGS
+
+GSI ``ChannelIndex`` (``GSI_PK`` / ``GSI_SK``, projection ALL).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CHANNEL_INDEX = "ChannelIndex"
+CHANNEL_TYPE = "channel_config"
+SETTINGS_TYPE = "guild_settings"
+SETTINGS_SK = "SETTINGS"
+GUILD_PREFIX = "GUILD#"
+CHANNEL_PREFIX = "CHANNEL#"
+
+
+def _strip(prefix: str, value: Any) -> str | None:
+    return value[len(prefix):] if isinstance(value, str) and value.startswith(prefix) else None
+
+
+def guild_pk(guild_id: str) -> str:
+    return f"{GUILD_PREFIX}{guild_id}"
+
+
+def channel_sk(channel_id: str) -> str:
+    """``CHANNEL#{c}``: a channel config's ``SK`` and ``GSI_PK``."""
+    return f"{CHANNEL_PREFIX}{channel_id}"
+
+
+def channel_key(guild_id: str, channel_id: str) -> dict[str, str]:
+    """The primary key of a channel config."""
+    return {"PK": guild_pk(guild_id), "SK": channel_sk(channel_id)}
+
+
+def channel_index_key(guild_id: str, channel_id: str) -> dict[str, str]:
+    """``GSI_PK`` / ``GSI_SK`` of a channel config (its ``ChannelIndex`` entry)."""
+    return {"GSI_PK": channel_sk(channel_id), "GSI_SK": guild_pk(guild_id)}
+
+
+def channel_keys(guild_id: str, channel_id: str) -> dict[str, str]:
+    """Every key attribute of a channel config: ``PK``, ``SK``, ``GSI_PK``, ``GSI_SK``."""
+    return {**channel_key(guild_id, channel_id), **channel_index_key(guild_id, channel_id)}
+
+
+def settings_key(guild_id: str) -> dict[str, str]:
+    """The primary key of a guild's settings."""
+    return {"PK": guild_pk(guild_id), "SK": SETTINGS_SK}
+
+
+def guild_id_from_pk(pk: Any) -> str | None:
+    """The guild id of ``GUILD#{g}``; ``None`` for anything else."""
+    return _strip(GUILD_PREFIX, pk)
+
+
+def channel_id_from_sk(sk: Any) -> str | None:
+    """The channel id of ``CHANNEL#{c}`` (an ``SK`` or a ``GSI_PK``); ``None`` for anything else."""
+    return _strip(CHANNEL_PREFIX, sk)
+
+
+def is_guild_pk(pk: Any) -> bool:
+    return guild_id_from_pk(pk) is not None
+
+
+def is_channel_sk(sk: Any) -> bool:
+    return channel_id_from_sk(sk) is not None
+
+
+def is_settings_sk(sk: Any) -> bool:
+    return sk == SETTINGS_SK
+
+
+__all__ = [
+    "CHANNEL_INDEX", "CHANNEL_PREFIX", "CHANNEL_TYPE", "GUILD_PREFIX", "SETTINGS_SK", "SETTINGS_TYPE",
+    "channel_id_from_sk", "channel_index_key", "channel_key", "channel_keys", "channel_sk", "guild_id_from_pk",
+    "guild_pk", "is_channel_sk", "is_guild_pk", "is_settings_sk", "settings_key",
+]
