@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test reports lab install refresh-notebooks bench clean
+.PHONY: test lint reports lab install refresh-notebooks bench clean
 
 install: $(STAMP)
 
@@ -16,7 +16,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-test: $(STAMP)
+# ruff (E, F, I, B, UP) and mypy, configured in pyproject.toml: zero findings
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests
+	$(BIN)/mypy
+
+test: lint
 	DYNAMO_REPORTS_PROGRESS=0 $(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 reports: $(STAMP)
