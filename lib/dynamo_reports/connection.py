@@ -13,10 +13,12 @@ which
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
-from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import boto3
 import botocore.config
@@ -27,10 +29,12 @@ from .config import Settings
 from .exceptions import (
     AccessDeniedError,
     CredentialsError,
+    DynamoDBRequestError,
     DynamoReportsError,
     EndpointError,
     ReadOnlyError,
     TableNotFoundError,
+    ThrottlingError,
 )
 
 log = logging.getLogger(__name__)
@@ -283,6 +287,28 @@ def connect(settings: Settings | None = None, *, read_only: bool = False, **sett
 
 # -- errors ------------------------------------------------------------------------------------
 
+THROTTLING_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException",
+                              "RequestLimitExceeded"})
+_BRACKETED = re.compile(r"\[([^\]]*)\]")
+
+
+def cancellation_reasons(response: Mapping[str, Any]) -> list[str]:
+    """The reason codes of a ``TransactionCanceledException`` (one per action); ``[]`` for other errors.
+
+    AWS returns them as ``CancellationReasons``; some emulators only write them into the
+    message (``"... [ConditionalCheckFailed, None]"``): this is the one place that reads them
+    from there, so callers get them as data.
+    """
+    error = response.get("Error", {})
+    if error.get("Code") != "TransactionCanceledException":
+        return []
+    reasons = [r.get("Code", "None") for r in response.get("CancellationReasons", [])]
+    if not reasons:
+        match = _BRACKETED.search(error.get("Message", ""))
+        reasons = [r.strip() for r in match.group(1).split(",")] if match else []
+    return reasons
+
+
 def translate_error(error: Exception, *, operation: str, table: str | None = None,
                     endpoint: str | None = None) -> DynamoReportsError:
     """Map a botocore error to a one-line library error."""
@@ -298,8 +324,8 @@ def translate_error(error: Exception, *, operation: str, table: str | None = Non
         if code in {"UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
                     "InvalidClientTokenId", "MissingAuthenticationTokenException"}:
             return CredentialsError(f"AWS rejected the credentials ({code}): {message}")
-        out = DynamoReportsError(f"{operation} on {table or '?'} failed: {code}: {message}")
-        return out
+        error_class = ThrottlingError if code in THROTTLING_CODES else DynamoDBRequestError
+        return error_class(operation, table, code, message, cancellation_reasons(error.response))
     if isinstance(error, botocore.exceptions.NoCredentialsError):
         return CredentialsError(
             "no AWS credentials found (profile, environment, SSO or role); "
@@ -391,7 +417,7 @@ def meter_record(operation: str, params: Mapping[str, Any], response: Mapping[st
     elif operation == "TransactWriteItems":
         units = 0.0
         for entry in params.get("TransactItems", []):
-            for kind, body in entry.items():
+            for body in entry.values():
                 item = body.get("Item")
                 size = capacity.wire_item_size(item) if item else 1
                 units += capacity.write_units_for_item(size, transactional=True)

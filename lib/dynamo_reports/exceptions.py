@@ -8,9 +8,55 @@ kept as ``__cause__`` (``raise ... from e``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class DynamoReportsError(Exception):
     """Base class of every error raised on purpose by dynamo-reports."""
+
+
+class DynamoDBRequestError(DynamoReportsError):
+    """DynamoDB answered a request with an error that no more specific class describes.
+
+    ``code`` is the AWS error code (``ConditionalCheckFailedException``,
+    ``ResourceInUseException``, ``TransactionCanceledException``...); ``cancellation_reasons``
+    holds, for a cancelled transaction, one reason code per action in request order
+    (``"None"`` for an action that was not the cause). Callers branch on these fields, never on
+    the message. Raised by :meth:`dynamo_reports.connection.Connection.call`, with the botocore
+    error as ``__cause__``.
+    """
+
+    def __init__(self, operation: str, table: str | None, code: str, message: str,
+                 cancellation_reasons: Iterable[str] = ()):
+        self.operation = operation
+        self.table = table
+        self.code = code
+        self.message = message
+        self.cancellation_reasons: tuple[str, ...] = tuple(cancellation_reasons)
+        super().__init__(f"{operation} on {table or '?'} failed: {code}: {message}")
+
+
+class ThrottlingError(DynamoDBRequestError):
+    """DynamoDB kept throttling a request after the client's retries (``code`` says which limit)."""
+
+
+class DataError(DynamoReportsError, ValueError):
+    """Values handed to a pure function (analytics, capacity, codec) cannot be used as asked.
+
+    Also a :class:`ValueError`, so callers that caught the bare ``ValueError`` these functions
+    used to raise keep working.
+    """
+
+
+class UnknownNameError(DynamoReportsError, KeyError):
+    """A name (an index of a table, ...) is not among the known ones; ``name`` is the name asked for.
+
+    Also a :class:`KeyError`, so callers that caught the bare ``KeyError`` keep working.
+    """
+
+    def __init__(self, name: str, message: str):
+        self.name = name
+        super().__init__(message)
 
 
 class ParameterError(DynamoReportsError, ValueError):

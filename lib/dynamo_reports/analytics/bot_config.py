@@ -38,6 +38,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..exceptions import DataError
 from ..systems import discord_config_keys as keys
 from ..systems.discord_config_keys import CHANNEL_TYPE, SETTINGS_SK, SETTINGS_TYPE
 from .quality import Findings
@@ -402,9 +403,9 @@ def replay_traffic(tracked: Sequence[str], events: int, seed: int, *, untracked_
     channel, else a uniformly chosen ``tracked`` one. Same inputs, same list, on every machine.
     """
     if isinstance(events, bool) or not isinstance(events, int) or events < 0:
-        raise ValueError(f"events must be an integer >= 0, got {events!r}")
+        raise DataError(f"events must be an integer >= 0, got {events!r}")
     if not 0 <= untracked_share <= 1:
-        raise ValueError(f"untracked_share must be within [0, 1], got {untracked_share!r}")
+        raise DataError(f"untracked_share must be within [0, 1], got {untracked_share!r}")
     tracked = list(tracked)
     known = set(tracked)
     rng = random.Random(seed)

@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import pandas as pd
 
 from .. import capacity as cap
+from ..exceptions import DataError, UnknownNameError
 from ..systems import commercive_keys, discord_config_keys, flavaflav_keys, solanashares_keys, trading_keys
 
 __all__ = [
@@ -110,7 +111,7 @@ class TableInventory:
         for idx in self.indexes:
             if idx.name == name:
                 return idx
-        raise KeyError(f"table {self.logical!r} has no index {name!r}")
+        raise UnknownNameError(name, f"table {self.logical!r} has no index {name!r}")
 
 
 def _attr_bytes(item: Mapping[str, Any], names: Iterable[str]) -> int:
@@ -299,19 +300,19 @@ class TrafficModel:
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-                raise ValueError(f"TrafficModel.{name} must be a number >= 0, got {value!r}")
+                raise DataError(f"TrafficModel.{name} must be a number >= 0, got {value!r}")
         for name in ("chat_poll_seconds", "admin_poll_seconds", "cache_refresh_minutes", "peak_factor"):
             if getattr(self, name) <= 0:
-                raise ValueError(f"TrafficModel.{name} must be > 0")
+                raise DataError(f"TrafficModel.{name} must be > 0")
         if not 0 < self.active_hours_per_day <= 24:
-            raise ValueError("TrafficModel.active_hours_per_day must be in (0, 24]")
+            raise DataError("TrafficModel.active_hours_per_day must be in (0, 24]")
         if self.untracked_message_share > 1:
-            raise ValueError("TrafficModel.untracked_message_share must be in [0, 1]")
+            raise DataError("TrafficModel.untracked_message_share must be in [0, 1]")
 
     def scaled(self, factor: float) -> "TrafficModel":
         """The same model with every volume multiplied by ``factor`` (intervals unchanged)."""
         if isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor <= 0:
-            raise ValueError(f"factor must be a positive number, got {factor!r}")
+            raise DataError(f"factor must be a positive number, got {factor!r}")
         return replace(self, **{f: getattr(self, f) * factor for f in self.VOLUME_FIELDS})
 
 
@@ -343,11 +344,11 @@ class AccessPattern:
 
     def __post_init__(self) -> None:
         if self.operation not in READ_OPERATIONS + WRITE_OPERATIONS:
-            raise ValueError(f"unknown operation {self.operation!r}")
+            raise DataError(f"unknown operation {self.operation!r}")
         if not 0 <= self.cache_hit_ratio <= 1:
-            raise ValueError(f"cache_hit_ratio must be in [0, 1], got {self.cache_hit_ratio!r}")
+            raise DataError(f"cache_hit_ratio must be in [0, 1], got {self.cache_hit_ratio!r}")
         if self.per_day < 0 or not 0 < self.hours_per_day <= 24:
-            raise ValueError("per_day must be >= 0 and hours_per_day in (0, 24]")
+            raise DataError("per_day must be >= 0 and hours_per_day in (0, 24]")
 
     @property
     def key(self) -> str:
@@ -454,7 +455,7 @@ def access_patterns(model: TrafficModel, cache_hit_ratios: Mapping[str, float] |
     overrides = dict(cache_hit_ratios or {})
     unknown = sorted(set(overrides) - {p.key for p in patterns})
     if unknown:
-        raise ValueError(f"cache_hit_ratios names unknown patterns: {unknown}")
+        raise DataError(f"cache_hit_ratios names unknown patterns: {unknown}")
     return [replace(p, cache_hit_ratio=float(overrides[p.key])) if p.key in overrides else p for p in patterns]
 
 
@@ -835,7 +836,7 @@ def replay_plan(kinds: Mapping[str, tuple[float, Sequence[str]]], *, max_events:
     back to a day. Times are uniform over the day; a fixed ``seed`` keeps it deterministic.
     """
     if isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 0:
-        raise ValueError(f"max_events must be an int >= 0, got {max_events!r}")
+        raise DataError(f"max_events must be an int >= 0, got {max_events!r}")
     rng = random.Random(seed)
     total = sum(n for n, keys in kinds.values() if keys)
     thin = min(1.0, max_events / total) if total else 1.0

@@ -2,21 +2,24 @@
 
 Shared by the participants (000) and distributions (004) reports. Each function returns
 ``None`` when there is nothing to share (no value, or a zero total); NaN values are ignored;
-a negative value raises ``ValueError`` (negative amounts are data-quality findings, not shares).
+a negative value raises :class:`~dynamo_reports.exceptions.DataError`, a ``ValueError`` (negative
+amounts are data-quality findings, not shares).
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
+
+from ..exceptions import DataError
 
 
 def _values(values: Iterable[float]) -> np.ndarray:
     x = np.asarray(list(values), dtype=float)
     x = x[~np.isnan(x)]
     if (x < 0).any():
-        raise ValueError("values must be >= 0 (negative amounts are findings, not shares)")
+        raise DataError("values must be >= 0 (negative amounts are findings, not shares)")
     return x
 
 

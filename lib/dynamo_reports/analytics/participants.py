@@ -32,6 +32,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ..exceptions import DataError
 from ..systems import solanashares_keys as keys
 from ..systems.solanashares_keys import BASE58_ALPHABET, PARTICIPANT_TYPE, STATS_PK, WALLET_LENGTHS
 from . import concentration as _concentration
@@ -343,7 +344,7 @@ def amount_quantiles(participants: pd.DataFrame,
 def top_investors(participants: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     """The ``n`` largest valid amounts (ties by key), wallets shortened, share of the total."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"n must be a non-negative integer, got {n!r}")
+        raise DataError(f"n must be a non-negative integer, got {n!r}")
     valid = participants[participants["amount_valid"]]
     total = float(_exact_total(participants))
     top = valid.sort_values(["amount", "key"], ascending=[False, True], kind="stable").head(int(n))
@@ -363,7 +364,7 @@ def _as_array(amounts: Iterable[float]) -> np.ndarray:
     values = np.asarray(list(amounts), dtype=float)
     values = values[~np.isnan(values)]
     if (values < 0).any():
-        raise ValueError("amounts must be >= 0 (negative amounts are findings, not investments)")
+        raise DataError("amounts must be >= 0 (negative amounts are findings, not investments)")
     return values
 
 

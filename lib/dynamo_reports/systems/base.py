@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ..exceptions import DynamoReportsError
+from ..exceptions import DynamoDBRequestError, DynamoReportsError
 
 if TYPE_CHECKING:  # specs are pure data: importing them must not load boto3
     from ..connection import Connection
@@ -103,8 +103,8 @@ def create_table(conn: Connection, spec: TableSpec, *, exist_ok: bool = True) ->
     physical = conn.table_name(spec.logical)
     try:
         conn.call("CreateTable", **spec.create_table_params(physical))
-    except DynamoReportsError as e:
-        if not (exist_ok and "ResourceInUseException" in str(e)):
+    except DynamoDBRequestError as e:
+        if not (exist_ok and e.code == "ResourceInUseException"):
             raise
     conn.client.get_waiter("table_exists").wait(TableName=physical, WaiterConfig={"Delay": 0.2, "MaxAttempts": 50})
     if spec.ttl_attribute:

@@ -50,14 +50,13 @@ from decimal import Decimal  # noqa: E402
 from types import MappingProxyType  # noqa: E402
 from typing import Any, Callable, Mapping  # noqa: E402
 
-import botocore.exceptions  # noqa: E402
 from boto3.dynamodb.conditions import Key  # noqa: E402
 
 from .. import reads  # noqa: E402
 from ..cache import NOT_FOUND, TTLCache  # noqa: E402
 from ..codec import item_to_python, item_to_wire, to_wire  # noqa: E402
 from ..connection import Connection  # noqa: E402
-from ..exceptions import DynamoReportsError, ParameterError  # noqa: E402
+from ..exceptions import DynamoDBRequestError, DynamoReportsError, ParameterError  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -349,13 +348,6 @@ def channel_item(guild_id: str, channel_id: str, fields: Mapping[str, Any]) -> d
 
 def settings_item(guild_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     return {**keys.settings_key(guild_id), "Type": SETTINGS_TYPE, "guildId": guild_id, **fields}
-
-
-def _error_code(error: BaseException) -> str | None:
-    cause = error.__cause__
-    if isinstance(cause, botocore.exceptions.ClientError):
-        return cause.response.get("Error", {}).get("Code")
-    return None
 
 
 _MISS = object()
@@ -672,8 +664,8 @@ class ChannelConfigRepository:
                 params["ConditionExpression"] = "attribute_not_exists(PK)"
             try:
                 self.conn.call("PutItem", **params)
-            except DynamoReportsError as e:
-                if _error_code(e) == "ConditionalCheckFailedException":
+            except DynamoDBRequestError as e:
+                if e.code == "ConditionalCheckFailedException":
                     raise ChannelExistsError(guild_id, channel_id) from e
                 raise
             config_out = ChannelConfig.from_item(item)
@@ -696,8 +688,8 @@ class ChannelConfigRepository:
                     ConditionExpression="attribute_exists(PK)",
                     ExpressionAttributeNames=names, ExpressionAttributeValues=values,
                     ReturnValues="ALL_NEW")
-            except DynamoReportsError as e:
-                if _error_code(e) == "ConditionalCheckFailedException":
+            except DynamoDBRequestError as e:
+                if e.code == "ConditionalCheckFailedException":
                     raise ChannelNotFoundError(guild_id, channel_id) from e
                 raise
             config = ChannelConfig.from_item(item_to_python(response["Attributes"]))

@@ -37,16 +37,15 @@ import threading
 import time
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
-import botocore.exceptions
 from boto3.dynamodb.conditions import Key
 
 from .. import reads
 from ..cache import NOT_FOUND, TTLCache
 from ..codec import item_to_wire, to_wire
 from ..connection import Connection
-from ..exceptions import DynamoReportsError, ParameterError
+from ..exceptions import DynamoDBRequestError, DynamoReportsError, ParameterError
 from . import solanashares_keys as keys
 from .base import IndexSpec, TableSpec
 from .solanashares_keys import (
@@ -475,10 +474,10 @@ class ParticipantRepository:
                 transaction, result = self._plan(operation, user_id, wallet, amount, now, stored)
                 try:
                     self.conn.call("TransactWriteItems", TransactItems=transaction)
-                except DynamoReportsError as error:
-                    reasons = _cancellation_reasons(error)
-                    if reasons is None or not _retryable(reasons):
+                except DynamoDBRequestError as error:
+                    if error.code != "TransactionCanceledException" or not _retryable(error.cancellation_reasons):
                         raise
+                    reasons = list(error.cancellation_reasons)
                     log.debug("%s %s/%s: transaction cancelled (%s), attempt %d", operation, user_id,
                               wallet, ", ".join(reasons), attempt + 1)
                     continue
@@ -581,24 +580,7 @@ _RETRYABLE_REASONS = {"ConditionalCheckFailed", "TransactionConflict", "Throttli
                       "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
 
 
-def _cancellation_reasons(error: DynamoReportsError) -> list[str] | None:
-    """The cancellation reason codes of a TransactionCanceledException; None for other errors."""
-    cause = error.__cause__
-    if not isinstance(cause, botocore.exceptions.ClientError):
-        return None
-    response = cause.response
-    if response.get("Error", {}).get("Code") != "TransactionCanceledException":
-        return None
-    reasons = [r.get("Code", "None") for r in response.get("CancellationReasons", [])]
-    if not reasons:
-        # Some endpoints only put the reasons in the message: "... [ConditionalCheckFailed, None]".
-        message = response.get("Error", {}).get("Message", "")
-        match = re.search(r"\[([^\]]*)\]", message)
-        reasons = [r.strip() for r in match.group(1).split(",")] if match else []
-    return reasons
-
-
-def _retryable(reasons: list[str]) -> bool:
+def _retryable(reasons: Iterable[str]) -> bool:
     codes = {r for r in reasons if r and r != "None"}
     return bool(codes) and codes <= _RETRYABLE_REASONS
 
