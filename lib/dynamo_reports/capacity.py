@@ -93,6 +93,8 @@ from decimal import Decimal, InvalidOperation
 from numbers import Real
 from typing import Any
 
+from .exceptions import DataError
+
 __all__ = [
     "BILLING_MODES",
     "FREE_TIER",
@@ -172,25 +174,25 @@ _SCALAR_FLAG_BYTES = 1  # null and boolean
 def _check_count(value: Any, name: str) -> float:
     """Return ``value`` if it is a finite real number >= 0, else raise."""
     if isinstance(value, bool) or not isinstance(value, (Real, Decimal)):
-        raise ValueError(f"{name} must be a number >= 0, got {value!r}")
+        raise DataError(f"{name} must be a number >= 0, got {value!r}")
     if isinstance(value, Decimal):
         value = float(value)
     if math.isnan(value) or math.isinf(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
+        raise DataError(f"{name} must be finite, got {value!r}")
     if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}")
+        raise DataError(f"{name} must be >= 0, got {value!r}")
     return value
 
 
 def _check_sizes(sizes: Iterable[Any], name: str) -> list[float]:
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Iterable):
-        raise ValueError(f"{name} must be an iterable of sizes, got {sizes!r}")
+        raise DataError(f"{name} must be an iterable of sizes, got {sizes!r}")
     return [_check_count(s, f"{name}[{i}]") for i, s in enumerate(sizes)]
 
 
 def _check_billing_mode(billing_mode: Any) -> str:
     if billing_mode not in BILLING_MODES:
-        raise ValueError(
+        raise DataError(
             f"billing_mode must be one of {BILLING_MODES}, got {billing_mode!r}"
         )
     return billing_mode
@@ -224,7 +226,7 @@ def number_size(n: Any) -> int:
 
     Raises
     ------
-    ValueError
+    DataError (a ValueError)
         If ``n`` is not a finite number or has more than 38 significant
         digits.
 
@@ -234,7 +236,7 @@ def number_size(n: Any) -> int:
     (1, 2, 4, 2)
     """
     if isinstance(n, bool):
-        raise ValueError(f"n must be a number, not a bool: {n!r}")
+        raise DataError(f"n must be a number, not a bool: {n!r}")
     try:
         if isinstance(n, Decimal):
             d = n
@@ -245,16 +247,16 @@ def number_size(n: Any) -> int:
         elif isinstance(n, str):
             d = Decimal(n.strip())
         else:
-            raise ValueError(f"n must be int, float, Decimal or str, got {type(n).__name__}")
+            raise DataError(f"n must be int, float, Decimal or str, got {type(n).__name__}")
     except InvalidOperation:
-        raise ValueError(f"n is not a number: {n!r}") from None
+        raise DataError(f"n is not a number: {n!r}") from None
     if not d.is_finite():
-        raise ValueError(f"n must be finite (DynamoDB has no NaN/Infinity), got {n!r}")
+        raise DataError(f"n must be finite (DynamoDB has no NaN/Infinity), got {n!r}")
     digits = "".join(str(x) for x in d.as_tuple().digits).strip("0")
     if not digits:
         return 1
     if len(digits) > MAX_NUMBER_DIGITS:
-        raise ValueError(
+        raise DataError(
             f"n has {len(digits)} significant digits; DynamoDB allows {MAX_NUMBER_DIGITS}: {n!r}"
         )
     return math.ceil(len(digits) / 2) + 1
@@ -278,7 +280,7 @@ def _set_element_size(element: Any) -> int:
         return len(payload)
     if not isinstance(element, bool) and isinstance(element, (int, float, Decimal)):
         return number_size(element)
-    raise ValueError(
+    raise DataError(
         f"set elements must be str, number or binary, got {type(element).__name__}"
     )
 
@@ -301,7 +303,7 @@ def attribute_value_size(value: Any) -> int:
 
     Raises
     ------
-    ValueError
+    DataError (a ValueError)
         For a value of an unsupported type, a map key that is not a string,
         or a number DynamoDB would reject.
     """
@@ -318,7 +320,7 @@ def attribute_value_size(value: Any) -> int:
         total = _LIST_MAP_OVERHEAD
         for key, inner in value.items():
             if not isinstance(key, str):
-                raise ValueError(f"map keys must be str, got {key!r}")
+                raise DataError(f"map keys must be str, got {key!r}")
             total += _ELEMENT_OVERHEAD + _utf8_len(key) + attribute_value_size(inner)
         return total
     if isinstance(value, (set, frozenset)):
@@ -327,7 +329,7 @@ def attribute_value_size(value: Any) -> int:
         return _LIST_MAP_OVERHEAD + sum(
             _ELEMENT_OVERHEAD + attribute_value_size(e) for e in value
         )
-    raise ValueError(f"value of type {type(value).__name__} has no DynamoDB size")
+    raise DataError(f"value of type {type(value).__name__} has no DynamoDB size")
 
 
 def item_size(item: Mapping[str, Any]) -> int:
@@ -344,11 +346,11 @@ def item_size(item: Mapping[str, Any]) -> int:
         Sum over attributes of ``len(name.encode("utf-8"))`` + value size.
     """
     if not isinstance(item, Mapping):
-        raise ValueError(f"item must be a mapping, got {type(item).__name__}")
+        raise DataError(f"item must be a mapping, got {type(item).__name__}")
     total = 0
     for name, value in item.items():
         if not isinstance(name, str):
-            raise ValueError(f"item attribute names must be str, got {name!r}")
+            raise DataError(f"item attribute names must be str, got {name!r}")
         total += _utf8_len(name) + attribute_value_size(value)
     return total
 
@@ -362,8 +364,8 @@ def _wire_binary_len(raw: Any) -> int:
         try:
             return len(base64.b64decode(raw, validate=True))
         except (binascii.Error, ValueError):
-            raise ValueError(f"wire B value is neither bytes nor base64: {raw!r}") from None
-    raise ValueError(f"wire B value must be bytes or base64 str, got {type(raw).__name__}")
+            raise DataError(f"wire B value is neither bytes nor base64: {raw!r}") from None
+    raise DataError(f"wire B value must be bytes or base64 str, got {type(raw).__name__}")
 
 
 def wire_value_size(attr: Mapping[str, Any]) -> int:
@@ -381,7 +383,7 @@ def wire_value_size(attr: Mapping[str, Any]) -> int:
     int
     """
     if not isinstance(attr, Mapping) or len(attr) != 1:
-        raise ValueError(f"wire attribute must be a one-key mapping, got {attr!r}")
+        raise DataError(f"wire attribute must be a one-key mapping, got {attr!r}")
     ((tag, raw),) = attr.items()
     if tag == "S":
         return _utf8_len(raw)
@@ -403,7 +405,7 @@ def wire_value_size(attr: Mapping[str, Any]) -> int:
         return _LIST_MAP_OVERHEAD + sum(
             _ELEMENT_OVERHEAD + _utf8_len(k) + wire_value_size(v) for k, v in raw.items()
         )
-    raise ValueError(f"unknown wire attribute type {tag!r}")
+    raise DataError(f"unknown wire attribute type {tag!r}")
 
 
 def wire_item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
@@ -412,7 +414,7 @@ def wire_item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
     Agrees with :func:`item_size` on the equivalent Python-form item.
     """
     if not isinstance(item, Mapping):
-        raise ValueError(f"item must be a mapping, got {type(item).__name__}")
+        raise DataError(f"item must be a mapping, got {type(item).__name__}")
     return sum(_utf8_len(name) + wire_value_size(attr) for name, attr in item.items())
 
 
@@ -582,7 +584,7 @@ def split_into_pages(sizes: Iterable[int], page_bytes: int = MAX_PAGE_BYTES) -> 
     """
     checked = _check_sizes(sizes, "sizes")
     if _check_count(page_bytes, "page_bytes") == 0:
-        raise ValueError("page_bytes must be > 0")
+        raise DataError("page_bytes must be > 0")
     pages: list[list[int]] = [[]]
     current = 0
     for size in checked:
@@ -865,12 +867,12 @@ def price_table(region: str, overrides: Mapping[str, float] | None = None) -> di
 
     Raises
     ------
-    ValueError
+    DataError (a ValueError)
         If the region is unknown, or an override key matches no entry or its
         value is not a number >= 0.
     """
     if region not in _PRICES:
-        raise ValueError(
+        raise DataError(
             f"no DynamoDB prices for region {region!r}; known regions: {sorted(_PRICES)}"
         )
     table = {p.key: p for p in _PRICES[region]}
@@ -878,7 +880,7 @@ def price_table(region: str, overrides: Mapping[str, float] | None = None) -> di
         _check_count(usd, f"overrides[{key!r}]")
         targets = [k for k, p in table.items() if key in (k, p.unit)]
         if not targets:
-            raise ValueError(
+            raise DataError(
                 f"overrides key {key!r} matches no price; known keys: {sorted(table)}"
             )
         for k in targets:
@@ -910,7 +912,7 @@ def _price(prices: Mapping[str, Price], key: str) -> float:
     try:
         return prices[key].usd
     except KeyError:
-        raise ValueError(f"prices has no entry {key!r}") from None
+        raise DataError(f"prices has no entry {key!r}") from None
 
 
 def monthly_cost(
@@ -956,7 +958,7 @@ def monthly_cost(
 
     Raises
     ------
-    ValueError
+    DataError (a ValueError)
         On a negative quantity (the message names it), an unknown billing
         mode or region, or a ``prices`` table lacking a needed entry.
     """
