@@ -113,6 +113,7 @@ __all__ = [
     "monthly_cost",
     "number_size",
     "price_table",
+    "price_regions",
     "provisioned_capacity_for",
     "read_units_for_batch_get",
     "read_units_for_get",
@@ -888,6 +889,11 @@ def price_table(region: str, overrides: Mapping[str, float] | None = None) -> di
             table[k] = Price(old.region, old.billing_mode, old.unit, float(usd),
                              "override", old.as_of)
     return table
+
+
+def price_regions() -> list[str]:
+    """The regions :func:`price_table` knows prices for, sorted."""
+    return sorted(_PRICES)
 
 
 # --------------------------------------------------------------------------

@@ -93,3 +93,49 @@ def empty(ax: Any, message: str = "no data in this window") -> None:
     ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color=NEUTRAL)
     ax.set_xticks([])
     ax.set_yticks([])
+
+
+def requests_both_ways(frame: Any, *, label: str, off: str, on: str, title: str, xlabel: str) -> Any:
+    """Bars of requests with the caches off (loss colour) and on (gain colour) per row, log scale.
+
+    Counts below 0.8 are drawn at 0.8 so that zero stays visible on the log axis.
+    """
+    import numpy as np
+
+    fig, ax = figure(title, xlabel=xlabel, ylabel="requests (log scale)")
+    x = np.arange(len(frame))
+    ax.bar(x - 0.2, frame[off].clip(lower=0.8), width=0.4, color=LOSS, label="caches off")
+    ax.bar(x + 0.2, frame[on].clip(lower=0.8), width=0.4, color=GAIN, label="caches on")
+    ax.set_xticks(x, frame[label])
+    ax.set_yscale("log")
+    ax.set_ylim(bottom=0.8)
+    ax.legend()
+    return fig
+
+
+def cost_curves(panels: Any, *, budget: float, series: Any) -> Any:
+    """Side-by-side log-log cost curves with the budget line.
+
+    ``panels``: ``[(frame, title, xlabel)]``, each frame with an ``x`` column ``value``;
+    ``series``: ``[(column, label)]`` drawn in the palette's order. Costs below 1e-4 USD are
+    drawn at 1e-4 (log axis); x ticks are the frame's own values.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    fig, axes = plt.subplots(1, len(panels), figsize=(10, 3.8))
+    for ax, (frame, title, xlabel) in zip(list(axes), panels, strict=True):
+        for color, (column, label) in zip(PALETTE, series, strict=False):
+            ax.plot(frame["value"], frame[column].clip(lower=1e-4), marker="o", color=color, label=label)
+        ax.axhline(budget, color=LOSS, linestyle="--", label="budget")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_ylabel("USD a month (log)")
+        ax.xaxis.set_major_locator(FixedLocator(list(frame["value"])))
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"${v:g}"))
+        ax.set_title(title)
+        ax.set_xlabel(xlabel)
+    axes[0].legend()
+    return fig

@@ -1,0 +1,233 @@
+"""Measure what the in-memory caches save: replay a simulated day of lookups through the repositories.
+
+Seeds 000 and 001 call their caches critical. :func:`replay_caches` draws one day of the
+traffic model's lookups (:func:`~dynamo_reports.analytics.capacity_model.replay_plan`) and
+drives it through the real repositories twice, counting the table requests with the
+connection's meter:
+
+- **caches on**: one repository for the whole day (001: warmed up first, then its safety
+  refresh runs as the simulated clock passes);
+- **caches off**: a fresh repository for every lookup, so nothing is remembered.
+
+The requests are real reads on the connection: they appear in the report's own cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .analytics import capacity_model as cm
+from .capacity import Price
+from .connection import Connection, RequestRecord
+from .systems.discord_config import ChannelConfigRepository
+from .systems.solanashares import ParticipantRepository, is_valid_wallet
+
+__all__ = [
+    "CHANNEL_LOOKUP_001",
+    "LOOKUPS_000",
+    "CacheReplay",
+    "SystemReplay",
+    "channel_keys",
+    "participant_keys",
+    "replay_caches",
+    "replay_system",
+]
+
+LOOKUPS_000 = {"wallet": "000 find by wallet (cache, then WalletAddressIndex)",
+               "user": "000 find by Discord user (cache, then USER# partition)",
+               "stats": "000 global stats (30 s cache, then GetItem)"}
+CHANNEL_LOOKUP_001 = "001 onMessageCreate: channel config"
+_UNTRACKED_CHANNEL_BASE = 900000000000000000  # snowflakes no demo or real guild config uses
+
+
+@dataclass
+class SystemReplay:
+    """One system's day replayed both ways.
+
+    ``on`` / ``off`` hold ``lookups`` and ``requests`` per kind, ``prepare_requests``, the last
+    ``repository``, the meter ``records`` of that pass and their ``read_units``. ``scale``
+    extrapolates the replayed events back to a whole day (1 when nothing was thinned).
+    """
+
+    system: str
+    events: list[tuple[float, str, str]]
+    scale: float
+    on: dict[str, Any]
+    off: dict[str, Any]
+
+    @property
+    def lookups(self) -> int:
+        return sum(self.on["lookups"].values())
+
+    @property
+    def requests_on(self) -> int:
+        return len(self.on["records"])
+
+    @property
+    def requests_off(self) -> int:
+        return len(self.off["records"])
+
+    @property
+    def warm_up_requests(self) -> int:
+        """Requests of the caches-on pass that were scans (001's warm-up and its refreshes)."""
+        return sum(1 for rec in self.on["records"] if rec.operation == "Scan")
+
+    @property
+    def lookup_requests_on(self) -> int:
+        """Requests of the caches-on pass that served a lookup (not a warm-up scan)."""
+        return self.requests_on - self.warm_up_requests
+
+    def monthly_cost(self, read_units: float, read_price: float) -> float:
+        """USD a month of ``read_units`` per replayed day, at ``read_price`` per read request unit."""
+        per_month = self.scale * cm.DAYS_PER_MONTH
+        return read_units * per_month * read_price
+
+    def savings(self, read_price: float) -> dict[str, Any]:
+        """The summary.json entry of this system's replay."""
+        out = {
+            "lookups": self.lookups, "requests_with_cache": self.requests_on,
+            "requests_without_cache": self.requests_off,
+            "read_units_with_cache": self.on["read_units"], "read_units_without_cache": self.off["read_units"],
+            "extrapolation_factor": self.scale,
+            "monthly_cost_with_cache": self.monthly_cost(self.on["read_units"], read_price),
+            "monthly_cost_without_cache": self.monthly_cost(self.off["read_units"], read_price),
+        }
+        if self.system == "001":
+            out.update({"warm_ups": self.on["repository"].warm_ups, "warm_up_requests": self.warm_up_requests,
+                        "lookup_requests_with_cache": self.lookup_requests_on})
+        return out
+
+
+@dataclass
+class CacheReplay:
+    """Every system replayed (none when the replay was skipped)."""
+
+    systems: dict[str, SystemReplay] = field(default_factory=dict)
+
+    @property
+    def requests(self) -> int:
+        """Table requests the replay made, both passes of every system."""
+        return sum(r.requests_on + r.requests_off for r in self.systems.values())
+
+    @property
+    def hit_ratios(self) -> dict[str, float]:
+        """Measured cache hit ratio per access pattern of the cost model (1 - requests / lookups)."""
+        ratios: dict[str, float] = {}
+        if "000" in self.systems:
+            on = self.systems["000"].on
+            for kind, pattern in LOOKUPS_000.items():
+                n = on["lookups"].get(kind, 0)
+                if n:
+                    ratios[pattern] = 1 - on["requests"].get(kind, 0) / n
+        if "001" in self.systems:
+            r = self.systems["001"]
+            if r.lookups:
+                ratios[CHANNEL_LOOKUP_001] = 1 - r.lookup_requests_on / r.lookups
+        return ratios
+
+    def savings(self, prices: Mapping[str, Price]) -> dict[str, dict[str, Any]]:
+        """Per system: lookups, requests and read units with and without the caches, and their month."""
+        read_price = prices["on_demand.read_request_unit"].usd
+        return {system: r.savings(read_price) for system, r in self.systems.items()}
+
+    def frame(self, prices: Mapping[str, Price]) -> pd.DataFrame:
+        """One row per system: the day's lookups and requests both ways, and USD a month both ways."""
+        rows = []
+        for system, s in self.savings(prices).items():
+            rows.append({"system": system, "lookups replayed": s["lookups"],
+                         "day extrapolation": s["extrapolation_factor"],
+                         "requests, caches on": s["requests_with_cache"],
+                         "requests, caches off": s["requests_without_cache"],
+                         "read units, on": s["read_units_with_cache"], "read units, off": s["read_units_without_cache"],
+                         "USD/month, on": s["monthly_cost_with_cache"],
+                         "USD/month, off": s["monthly_cost_without_cache"]})
+        return pd.DataFrame(rows)
+
+    def lookups_000(self) -> pd.DataFrame:
+        """000 per lookup kind: lookups, requests both ways, measured hit ratio (empty if not replayed)."""
+        if "000" not in self.systems:
+            return pd.DataFrame(columns=["lookup", "lookups", "requests, caches on", "requests, caches off",
+                                         "hit ratio"])
+        r, ratios = self.systems["000"], self.hit_ratios
+        return pd.DataFrame([{"lookup": pattern, "lookups": r.on["lookups"].get(kind, 0),
+                              "requests, caches on": r.on["requests"].get(kind, 0),
+                              "requests, caches off": r.off["requests"].get(kind, 0),
+                              "hit ratio": ratios.get(pattern, float("nan"))} for kind, pattern in LOOKUPS_000.items()])
+
+
+def _read_units(records: Sequence[RequestRecord]) -> float:
+    return sum(r.read_units for r in records)
+
+
+def replay_system(conn: Connection, system: str, kinds: Mapping[str, tuple[float, Sequence[str]]],
+                  new_repository: Callable[[cm.SimulatedClock], Any], lookup: Callable[[Any, str, str], Any], *,
+                  max_events: int, prepare: Callable[[Any], Any] | None = None) -> SystemReplay:
+    """Replay one system's day (``kinds``: lookup kind -> (events a day, keys)) with caches on, then off."""
+    events, scale = cm.replay_plan(kinds, max_events=max_events)
+    passes: dict[str, dict[str, Any]] = {}
+    for label, cached in (("on", True), ("off", False)):
+        mark = conn.meter.mark()
+        result = cm.replay_lookups(events, new_repository, lookup, cached=cached,
+                                   prepare=prepare if cached else None, requests_so_far=conn.meter.mark)
+        records = conn.meter.since(mark)
+        passes[label] = {**result, "records": records, "read_units": _read_units(records)}
+    return SystemReplay(system, events, scale, passes["on"], passes["off"])
+
+
+def participant_keys(items: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[str]]:
+    """The valid wallets and Discord user ids of the participants among 000's items, sorted."""
+    participants = [i for i in items if i.get("Type") == "participant"]
+    wallets = sorted({i["walletAddress"] for i in participants if is_valid_wallet(i.get("walletAddress"))})
+    users = sorted({i["userId"] for i in participants
+                    if isinstance(i.get("userId"), str) and i["userId"].isdigit() and len(i["userId"]) <= 20})
+    return wallets, users
+
+
+def channel_keys(items: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[str]]:
+    """The channel ids configured among 001's items, sorted, and as many ids no guild configured."""
+    sort_keys = [str(item.get("SK", "")) for item in items]
+    tracked = {sk.removeprefix("CHANNEL#") for sk in sort_keys if sk.startswith("CHANNEL#") and sk[8:].isdigit()}
+    untracked = [str(_UNTRACKED_CHANNEL_BASE + n) for n in range(len(tracked))]
+    return sorted(tracked), untracked
+
+
+def _lookup_000(repo: ParticipantRepository, kind: str, key: str) -> Any:
+    if kind == "wallet":
+        return repo.find_participant_by_wallet(key)
+    if kind == "user":
+        return repo.find_participant_by_user(key)
+    return repo.global_stats()
+
+
+def replay_caches(conn: Connection, items_by_table: Mapping[str, Sequence[Mapping[str, Any]]],
+                  model: cm.TrafficModel, *, max_events: int) -> CacheReplay:
+    """Replay 000's participant lookups and 001's onMessageCreate lookups (``max_events`` 0: skip).
+
+    ``items_by_table`` holds every item of each table present, by logical name; a system whose
+    table is absent is not replayed. Keys are drawn uniformly from the items stored (000: valid
+    wallets and user ids plus the global stats; 001: the configured channels, and as many
+    untracked ones).
+    """
+    replay = CacheReplay()
+    if max_events and "solanashares" in items_by_table:
+        wallets, users = participant_keys(items_by_table["solanashares"])
+        replay.systems["000"] = replay_system(
+            conn, "000", {"wallet": (model.wallet_lookups_per_day, wallets),
+                          "user": (model.user_lookups_per_day, users),
+                          "stats": (model.stats_views_per_day, ["GLOBAL#STATS"])},
+            lambda clock: ParticipantRepository(conn, clock=clock), _lookup_000, max_events=max_events)
+    if max_events and "discord_config" in items_by_table:
+        tracked, untracked = channel_keys(items_by_table["discord_config"])
+        share = model.untracked_message_share
+        replay.systems["001"] = replay_system(
+            conn, "001", {"tracked": (model.messages_per_day * (1 - share), tracked),
+                          "untracked": (model.messages_per_day * share, untracked)},
+            lambda clock: ChannelConfigRepository(conn, clock=clock),
+            lambda repo, kind, key: repo.get_channel_config(key),
+            max_events=max_events, prepare=lambda repo: repo.warm_up())
+    return replay
+
