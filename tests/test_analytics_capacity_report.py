@@ -43,7 +43,8 @@ def test_report_prices_of_a_known_region_and_the_fallback():
     assert region == "eu-west-3" and {p.region for p in prices.values()} == {"eu-west-3"}
     prices, region = cr.report_prices("mars-1")
     assert region == "us-east-1" and {p.region for p in prices.values()} == {"us-east-1"}
-    assert cr.price_caption("us-east-1", "mars-1") == "Price table used (region us-east-1; no prices known for mars-1, us-east-1's used)"
+    assert cr.price_caption("us-east-1", "mars-1") == \
+        "Price table used (region us-east-1; no prices known for mars-1, us-east-1's used)"
     assert cr.price_caption("eu-west-3", "eu-west-3") == "Price table used (region eu-west-3)"
 
 
