@@ -217,3 +217,40 @@ def test_importing_the_package_and_listing_load_neither_boto3_nor_papermill():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.strip().replace("'", '"')) == []
+
+
+# -- secrets in the endpoint URL -----------------------------------------------------------------
+
+SECRET_URL = "http://demo-user:hunter2@127.0.0.1:9/?token=s3cr3t"
+
+
+def test_an_endpoint_url_with_secrets_reaches_kernels_through_the_environment_only():
+    plan = build_plan(["pnl"], {"source": "aws", "endpoint_url": SECRET_URL}, environ=NO_ENV)
+    assert plan.settings.endpoint_url == SECRET_URL  # the connection made here still uses it
+    assert plan.parameters["pnl"]["endpoint_url"] == ""  # the stored notebook parameter does not
+    assert plan.kernel_env == {"AWS_ENDPOINT_URL_DYNAMODB": SECRET_URL}
+    plain = build_plan(["pnl"], {"source": "aws", "endpoint_url": "http://127.0.0.1:9"}, environ=NO_ENV)
+    assert plain.parameters["pnl"]["endpoint_url"] == "http://127.0.0.1:9" and plain.kernel_env == {}
+
+
+def test_a_failed_run_quoting_a_secret_endpoint_leaves_no_secret_in_any_file(tmp_path):
+    from dynamo_reports.exceptions import ReportError
+    from dynamo_reports.reporting.registry import ReportDef
+    from dynamo_reports.reporting.runner import run_report
+
+    fixtures = Path(__file__).parent / "fixtures" / "notebooks"
+    leaky = {"leaky": ReportDef("leaky", "leaky_report.ipynb", "Leaky report", "fixture")}
+    plan = build_plan(["leaky"], {"source": "aws", "endpoint_url": SECRET_URL}, registry=leaky,
+                      notebooks_dir=fixtures, environ=NO_ENV)
+    out = tmp_path / "reports"
+    with pytest.raises(ReportError) as err:
+        run_report("leaky", output_dir=out, reports=leaky, notebooks_dir=fixtures, plan=plan)
+    assert "hunter2" not in str(err.value) and "s3cr3t" not in str(err.value)
+    # the kernel did get the URL (its error quotes the host), and every file says it without secrets
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {"report.ipynb", "report.html", "run.json", "index.html"}
+    texts = {p.name: p.read_text(encoding="utf-8") for p in files}
+    assert "Could not connect to the endpoint URL" in texts["report.ipynb"]
+    assert "http://127.0.0.1:9/" in texts["report.ipynb"]
+    for name, text in texts.items():
+        assert "hunter2" not in text and "s3cr3t" not in text and "demo-user" not in text, name

@@ -33,7 +33,20 @@ _LAZY = {
     "TradingRepository": ".systems.trading",
 }
 
-__all__ = sorted([*_LAZY, "__version__"])
+__all__ = [
+    "ChannelConfigRepository",
+    "CommerciveRepository",
+    "Connection",
+    "DynamoReportsError",
+    "FlavaflavRepository",
+    "ParticipantRepository",
+    "RequestMeter",
+    "Settings",
+    "TradingRepository",
+    "__version__",
+    "connect",
+    "load_settings",
+]
 
 if TYPE_CHECKING:
     from .config import Settings, load_settings

@@ -28,6 +28,7 @@ from .exceptions import (
     ReportError,
     TableNotFoundError,
 )
+from .redaction import redact_text
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -114,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DynamoReportsError as e:
         if args.debug:
             raise
-        print(f"dynamo-reports: error: {e}", file=sys.stderr)
+        print(f"dynamo-reports: error: {redact_text(str(e))}", file=sys.stderr)
         if isinstance(e, (ParameterError, ConfigError)):
             return EXIT_USAGE
         if isinstance(e, (EndpointError, TableNotFoundError)):
@@ -162,18 +163,19 @@ def _settings_from(args: argparse.Namespace, *, source: str | None = None) -> Se
 
 
 def _check_output_dir(path: str) -> Path:
-    """The output directory exists (or is created) and takes files: checked before anything runs."""
-    import tempfile
-
-    out = Path(path).expanduser()
-    if out.exists() and not out.is_dir():
-        raise ParameterError("output_dir", f"{out} exists and is not a directory")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-check-"):
-            pass
-    except OSError as e:
-        raise ParameterError("output_dir", f"{out} is not writable ({e.strerror or e})") from None
+    """The output directory can be created or written to: checked before anything runs, creating
+    nothing (a run that fails earlier leaves no trace)."""
+    out = Path(path).expanduser().absolute()
+    probe = out
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir():
+        what = "exists and is not a directory" if probe == out else f"cannot be created: {probe} is not a directory"
+        raise ParameterError("output_dir", f"{out} {what}")
+    if not os.access(probe, os.W_OK | os.X_OK) or str(probe).startswith(("/proc", "/sys")):
+        raise ParameterError("output_dir", f"{out} is not writable ({probe} does not take new files)")
     return out
 
 
@@ -208,7 +210,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     raise
                 missing[rdef.name] = str(e)  # --all: the other reports still run
         for name, why in missing.items():
-            print(f"dynamo-reports: {name}: skipped: {why}", file=sys.stderr)
+            print(f"dynamo-reports: {name}: skipped: {redact_text(why)}", file=sys.stderr)
         plan = plan.without(missing)
     server = None
     try:
@@ -259,7 +261,7 @@ def _run_planned(plan: RunPlan, output_dir: str) -> int:
         except ReportError as e:
             failures += 1
             where = f" (executed notebook kept in {e.run_dir})" if e.run_dir else ""
-            print(f"dynamo-reports: {name}: FAILED: {e}{where}", file=sys.stderr)
+            print(f"dynamo-reports: {name}: FAILED: {redact_text(str(e))}{where}", file=sys.stderr)
             continue
         print(f"{name}: {result.html_path}")
     index = Path(output_dir) / "index.html"
@@ -270,11 +272,24 @@ def _run_planned(plan: RunPlan, output_dir: str) -> int:
 
 # -- servers, tables, seed ----------------------------------------------------------------------
 
-def _stop_event() -> threading.Event:
+class _StopEvent(threading.Event):
+    """Set by Ctrl-C or SIGTERM. Until ``waiting`` is true (start-up), the signal also raises
+    KeyboardInterrupt, so a start-up that blocks or takes long is interrupted, never ignored."""
+
+    waiting = False
+
+
+def _stop_event() -> _StopEvent:
     """An event set by Ctrl-C or SIGTERM (installed before anything starts: no race)."""
-    stop = threading.Event()
+    stop = _StopEvent()
+
+    def on_signal(*_: Any) -> None:
+        stop.set()
+        if not stop.waiting:
+            raise KeyboardInterrupt
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, on_signal)
     return stop
 
 
@@ -291,7 +306,9 @@ def cmd_demo_server(args: argparse.Namespace) -> int:
               "AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_DEFAULT_REGION=eu-west-3")
         print(f"    dynamo-reports run pnl --source aws --endpoint-url {server.endpoint_url}")
         print("stop with Ctrl-C", flush=True)
-        stop.wait()
+        stop.waiting = True
+        while not stop.wait(timeout=1.0):  # a timed wait: the signal handler always gets its turn
+            pass
     print("embedded DynamoDB stopped")
     return EXIT_OK
 

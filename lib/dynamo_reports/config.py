@@ -21,11 +21,12 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
 
 from .exceptions import ConfigError, ParameterError, TableNotFoundError
+from .redaction import redact_url
 
 DEFAULT_REGION = "eu-west-3"
 DEFAULT_ENV = "dev"
@@ -91,7 +92,7 @@ class Settings:
                 key="tables",
             )
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes) -> Settings:
         return replace(self, **changes)
 
     def table_name(self, logical: str) -> str:
@@ -133,18 +134,6 @@ def check_endpoint_url(url: str) -> None:
         raise ParameterError("endpoint_url", f"has no host name: {shown!r}")
     if port == 0:
         raise ParameterError("endpoint_url", f"port 0 is not a port one can connect to: {shown!r}")
-
-
-def redact_url(url: str) -> str:
-    """``url`` without user-info, query and fragment (they may carry credentials)."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    try:
-        parts = urlsplit(str(url))
-    except ValueError:
-        return "<unreadable URL>"
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def is_aws_endpoint(url: str | None) -> bool:

@@ -17,9 +17,10 @@ read-only. Values from the tables are always shown escaped (:meth:`ReportContext
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -140,8 +141,9 @@ class ReportContext:
     # -- display ----------------------------------------------------------------------------------
     def header(self) -> None:
         names = ", ".join(f"`{self.settings.table_name(t)}`" for t in self.tables)
+        custom = " (custom endpoint)" if self.settings.endpoint_url else ""
         source = ("**DEMO DATA** — embedded DynamoDB with the deterministic demo dataset"
-                  if self.is_demo else f"AWS {self.settings.region}" + (" (custom endpoint)" if self.settings.endpoint_url else ""))
+                  if self.is_demo else f"AWS {self.settings.region}{custom}")
         if self.is_demo:
             _html('<div style="background:#fff3cd;border:1px solid #e0b000;padding:6px 10px;font-weight:bold">'
                   'DEMO DATA — not a real system. Run with <code>--source aws</code> for your tables.</div>')

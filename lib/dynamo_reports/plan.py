@@ -29,15 +29,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .config import Settings, load_settings
 from .exceptions import ParameterError
+from .redaction import has_secrets
 from .reporting.parameters import COMMON_PARAMETERS, ParamSpec, notebook_parameters, validate_parameters
 from .reporting.periods import Window, get_zone, resolve_period, window_from_dates
-from .reporting.registry import REPORTS, ReportDef, get_report, notebooks_dir as default_notebooks_dir
+from .reporting.registry import REPORTS, ReportDef, get_report
+from .reporting.registry import notebooks_dir as default_notebooks_dir
 
 __all__ = ["OPTION_NAMES", "RunPlan", "build_plan", "parse_as_of"]
 
@@ -61,6 +63,9 @@ class RunPlan:
     notebooks: Mapping[str, Path] = field(default_factory=dict)
     #: demo data and no endpoint given: the embedded server is to be started by the caller
     embedded: bool = False
+    #: environment for the kernels: an endpoint URL carrying secrets (user-info, a query
+    #: string) reaches the kernel here, never as a notebook parameter that is stored
+    kernel_env: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -72,12 +77,13 @@ class RunPlan:
 
     def with_endpoint(self, endpoint_url: str) -> RunPlan:
         """The same plan pointed at ``endpoint_url`` (once the embedded server is up)."""
+        shown, kernel_env = _endpoint_parameter(endpoint_url)
         parameters = {
-            name: ({**params, "endpoint_url": endpoint_url} if "endpoint_url" in params else dict(params))
+            name: ({**params, "endpoint_url": shown} if "endpoint_url" in params else dict(params))
             for name, params in self.parameters.items()
         }
         return replace(self, settings=self.settings.with_(endpoint_url=endpoint_url), parameters=parameters,
-                       embedded=False)
+                       embedded=False, kernel_env=kernel_env)
 
     def without(self, names: Iterable[str]) -> RunPlan:
         """The plan less the reports in ``names`` (e.g. those whose tables are missing)."""
@@ -99,12 +105,25 @@ def parse_as_of(value: str | datetime) -> datetime:
                 "as_of", f"{value!r} is not an ISO date or timestamp (2026-03-15 or 2026-03-15T08:00:00Z)"
             ) from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt_timezone.utc)
-    return moment.astimezone(dt_timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _iso_z(moment: datetime) -> str:
-    return moment.astimezone(dt_timezone.utc).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _endpoint_parameter(endpoint_url: str | None) -> tuple[str, dict[str, str]]:
+    """The ``endpoint_url`` notebook parameter and the kernel environment for an endpoint.
+
+    A URL with user-info or a query string is a secret: the parameter (stored in the executed
+    notebook) is left empty and the kernel reads the URL from ``AWS_ENDPOINT_URL_DYNAMODB``.
+    """
+    if not endpoint_url:
+        return "", {}
+    if has_secrets(endpoint_url):
+        return "", {"AWS_ENDPOINT_URL_DYNAMODB": endpoint_url}
+    return endpoint_url, {}
 
 
 def _demo_as_of() -> datetime:
@@ -223,12 +242,13 @@ def build_plan(
     elif settings.source == "demo":
         as_of = _demo_as_of()
     else:
-        as_of = (now or datetime.now(dt_timezone.utc)).astimezone(dt_timezone.utc).replace(microsecond=0)
+        as_of = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     window = _resolve_window(merged, as_of)
 
+    endpoint_parameter, kernel_env = _endpoint_parameter(settings.endpoint_url)
     common: dict[str, Any] = {
         "source": settings.source, "region": settings.region, "env": settings.env, "project": settings.project,
-        "profile": settings.profile or "", "endpoint_url": settings.endpoint_url or "",
+        "profile": settings.profile or "", "endpoint_url": endpoint_parameter,
         "config_file": str(Path(merged["config_file"]).expanduser().resolve()) if merged.get("config_file") else "",
         **window.as_parameters(), "as_of": _iso_z(as_of),
     }
@@ -236,5 +256,5 @@ def build_plan(
                   for rdef in defs}
     embedded = settings.source == "demo" and not merged.get("endpoint_url")
     return RunPlan(settings=settings, window=window, as_of=as_of, reports=defs, parameters=per_report,
-                   notebooks=paths, embedded=embedded)
+                   notebooks=paths, embedded=embedded, kernel_env=kernel_env)
 

@@ -32,7 +32,34 @@ _LAZY = {
     "to_jsonable": ".summary", "write_summary": ".summary",
 }
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "COMMON_PARAMETERS",
+    "PERIODS",
+    "ParamSpec",
+    "REPORTS",
+    "ReportDef",
+    "Rule",
+    "RunResult",
+    "Window",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "available_reports",
+    "coerce_cli_value",
+    "export_html",
+    "get_report",
+    "make_offline",
+    "notebook_parameters",
+    "notebooks_dir",
+    "read_summary",
+    "resolve_period",
+    "run_report",
+    "safe_parameters",
+    "to_jsonable",
+    "validate_parameters",
+    "window_from_dates",
+    "write_index",
+    "write_summary",
+]
 
 if TYPE_CHECKING:
     from .export import export_html, make_offline

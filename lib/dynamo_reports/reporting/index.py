@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import math
 import os
-from datetime import datetime, timezone
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
-from typing import Any, Iterable, Mapping
 
 from .registry import REPORTS, ReportDef
 from .summary import atomic_write_text
@@ -29,10 +30,10 @@ def _parse_time(value: Any) -> datetime:
     if isinstance(value, str) and value:
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
         except ValueError:
             pass
-    return datetime.min.replace(tzinfo=timezone.utc)
+    return datetime.min.replace(tzinfo=UTC)
 
 
 def load_runs(output_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
@@ -105,7 +106,7 @@ def _fmt_time(value: Any) -> str:
     parsed = _parse_time(value)
     if parsed.year == 1:
         return str(value or "")
-    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return parsed.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _fmt_window(window: Any) -> str:
@@ -174,7 +175,7 @@ def render_index(
     reports = REPORTS if reports is None else reports
     latest = latest or {}
     runs = list(runs)
-    generated = generated or datetime.now(timezone.utc)
+    generated = generated or datetime.now(UTC)
     e = escape
     out: list[str] = [
         "<!DOCTYPE html>",

@@ -22,10 +22,11 @@ import io
 import json
 import os
 import tokenize
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..exceptions import ParameterError
 from .periods import get_zone, resolve_period, window_from_dates

@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..exceptions import ParameterError
@@ -65,7 +65,7 @@ class Window:
         zone = get_zone(self.timezone)
 
         def midnight_utc(day: date) -> datetime:
-            return datetime.combine(day, time(0), tzinfo=zone).astimezone(dt_timezone.utc)
+            return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
         lo = midnight_utc(self.start) if self.start is not None else None
         hi = midnight_utc(self.end + timedelta(days=1)) if self.end is not None else None
@@ -114,9 +114,9 @@ def today_in(timezone: str = "UTC", *, now: datetime | None = None) -> date:
     """Today's date in ``timezone`` (``now`` defaults to the current instant; naive = UTC)."""
     zone = get_zone(timezone)
     if now is None:
-        now = datetime.now(dt_timezone.utc)
+        now = datetime.now(UTC)
     elif now.tzinfo is None:
-        now = now.replace(tzinfo=dt_timezone.utc)
+        now = now.replace(tzinfo=UTC)
     return now.astimezone(zone).date()
 
 

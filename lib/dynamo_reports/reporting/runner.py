@@ -39,33 +39,38 @@ import json
 import os
 import re
 import shutil
+import threading
 import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import papermill
 from papermill.exceptions import PapermillExecutionError, strip_color
 from traitlets.config import Config
 
 from .. import __version__
-from ..config import redact_url
 from ..exceptions import ParameterError, ReportError
 from ..plan import RunPlan, build_plan
+from ..redaction import SENSITIVE_NAME, redact, redact_text, redact_url
 from .export import export_html
 from .index import write_index
 from .parameters import COMMON_PARAMETERS, notebook_parameters
-from .registry import REPORTS, ReportDef, get_report, notebooks_dir as default_notebooks_dir
+from .registry import REPORTS, ReportDef, get_report
+from .registry import notebooks_dir as default_notebooks_dir
 from .summary import atomic_write_bytes, atomic_write_text, read_summary, to_jsonable
 
 __all__ = ["RunResult", "run_report", "safe_parameters"]
 
 RUNNER_PARAMETERS = ("summary_path",)
 _RUN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-_SENSITIVE = re.compile(r"key|secret|token|password|passwd|credential", re.IGNORECASE)
 _SAFE_NAMES = frozenset(COMMON_PARAMETERS) - set(RUNNER_PARAMETERS)
 REDACTED = "<redacted>"
+#: environment variables a kernel gets from the plan (a secret-bearing endpoint URL)
+_KERNEL_ENV_LOCK = threading.Lock()
 
 
 @dataclass
@@ -96,18 +101,18 @@ class RunResult:
 
 def _utc(moment: datetime | None) -> datetime:
     if moment is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _one_line(text: Any, limit: int = 300) -> str:
-    line = " ".join(strip_color(str(text)).split())
+    line = " ".join(redact_text(strip_color(str(text))).split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
@@ -120,7 +125,7 @@ def safe_parameters(values: Mapping[str, Any]) -> dict[str, Any]:
     """
     out: dict[str, Any] = {}
     for name, value in values.items():
-        if name in RUNNER_PARAMETERS or _SENSITIVE.search(name):
+        if name in RUNNER_PARAMETERS or SENSITIVE_NAME.search(name):
             continue
         if name == "endpoint_url" and isinstance(value, str) and value:
             out[name] = redact_url(value)
@@ -218,6 +223,48 @@ def _kernel_config() -> Config | None:
     return Config({"KernelManager": {"transport_encryption": "auto"}})
 
 
+@contextmanager
+def _kernel_environment(extra: Mapping[str, str]) -> Iterator[None]:
+    """``extra`` in ``os.environ`` while a kernel starts (it copies the environment at launch)."""
+    if not extra:
+        yield
+        return
+    with _KERNEL_ENV_LOCK:
+        saved = {k: os.environ.get(k) for k in extra}
+        os.environ.update(extra)
+        try:
+            yield
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+
+def redact_notebook(path: Path) -> None:
+    """Redact what an executed notebook says about its settings and errors: papermill's
+    metadata, the injected-parameters cell, error outputs and stream text. Data shown by
+    the report (tables, charts) is left as it is: it is escaped and masked where it is made."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    original = json.dumps(nb, sort_keys=True)
+    metadata = nb.get("metadata", {})
+    if "papermill" in metadata:
+        metadata["papermill"] = redact(metadata["papermill"])
+    for cell in nb.get("cells", []):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["source"] = redact(cell.get("source", ""))
+        for output in cell.get("outputs", []) or []:
+            if output.get("output_type") in ("error", "stream"):
+                said = {k: v for k, v in output.items() if k in ("ename", "evalue", "traceback", "text")}
+                output.update(redact(said))
+    if json.dumps(nb, sort_keys=True) != original:
+        atomic_write_text(path, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+
+
 def run_report(
     name: str,
     params: Mapping[str, Any] | None = None,
@@ -283,17 +330,18 @@ def run_report(
         if execution_timeout is not None:
             engine_kwargs["execution_timeout"] = execution_timeout
         try:
-            papermill.execute_notebook(
-                str(nb_path),
-                str(nb_out),
-                parameters={**cleaned, "summary_path": str(summary_file)},
-                cwd=str(nb_path.parent),
-                kernel_name=kernel_name,
-                progress_bar=False,
-                log_output=False,
-                start_timeout=start_timeout,
-                **engine_kwargs,
-            )
+            with _kernel_environment(plan.kernel_env):
+                papermill.execute_notebook(
+                    str(nb_path),
+                    str(nb_out),
+                    parameters={**cleaned, "summary_path": str(summary_file)},
+                    cwd=str(nb_path.parent),
+                    kernel_name=kernel_name,
+                    progress_bar=False,
+                    log_output=False,
+                    start_timeout=start_timeout,
+                    **engine_kwargs,
+                )
         except PapermillExecutionError as exc:
             error = {
                 "ename": exc.ename,
@@ -313,6 +361,8 @@ def run_report(
                 "message": _one_line(f"{type(exc).__name__}: {exc}"),
             }
 
+        if nb_out.is_file():
+            redact_notebook(nb_out)
         if summary_file.is_file():
             try:
                 summary = read_summary(summary_file)

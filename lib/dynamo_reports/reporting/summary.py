@@ -16,11 +16,12 @@ import json
 import math
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path, PurePath
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
