@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import papermill
@@ -34,7 +34,7 @@ def test_demo_window_is_resolved_against_the_dataset_as_of_with_or_without_an_en
                        environ=NO_ENV)
     for plan in (embedded, local):
         assert (plan.window.start, plan.window.end) == (date(2025, 5, 31), date(2025, 6, 29))
-        assert plan.as_of == datetime(2025, 6, 30, 18, 0, tzinfo=timezone.utc)
+        assert plan.as_of == datetime(2025, 6, 30, 18, 0, tzinfo=UTC)
         params = plan.parameters["participants"]
         assert (params["start"], params["end"], params["as_of"]) == ("2025-05-31", "2025-06-29",
                                                                     "2025-06-30T18:00:00Z")
@@ -45,7 +45,7 @@ def test_demo_window_is_resolved_against_the_dataset_as_of_with_or_without_an_en
 def test_relative_period_on_aws_uses_today_in_the_report_time_zone():
     # 23:30 UTC on 2026-03-15 is 12:30 on 2026-03-16 in Auckland (UTC+13 in March):
     # yesterday there is 2026-03-15; in UTC it is 2026-03-14.
-    now = datetime(2026, 3, 15, 23, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 15, 23, 30, tzinfo=UTC)
     auckland = build_plan(["pnl"], {"source": "aws", "period": "yesterday", "timezone": "Pacific/Auckland"},
                           environ=NO_ENV, now=now)
     utc = build_plan(["pnl"], {"source": "aws", "period": "yesterday"}, environ=NO_ENV, now=now)
@@ -86,9 +86,9 @@ def test_toml_file_values_reach_the_notebook(tmp_path):
 
 
 def test_as_of_forms():
-    assert parse_as_of("2026-03-15") == datetime(2026, 3, 15, tzinfo=timezone.utc)
-    assert parse_as_of("2026-03-15T09:00:00+01:00") == datetime(2026, 3, 15, 8, tzinfo=timezone.utc)
-    assert parse_as_of("2026-03-15T08:00:00Z") == datetime(2026, 3, 15, 8, tzinfo=timezone.utc)
+    assert parse_as_of("2026-03-15") == datetime(2026, 3, 15, tzinfo=UTC)
+    assert parse_as_of("2026-03-15T09:00:00+01:00") == datetime(2026, 3, 15, 8, tzinfo=UTC)
+    assert parse_as_of("2026-03-15T08:00:00Z") == datetime(2026, 3, 15, 8, tzinfo=UTC)
     with pytest.raises(ParameterError):
         parse_as_of("15/03/2026")
 
