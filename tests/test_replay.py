@@ -14,11 +14,14 @@ from dynamo_reports.replay import (
     CacheReplay,
     SystemReplay,
     channel_keys,
+    lookup_twice,
+    measure_uncached_lookups,
     participant_keys,
     replay_caches,
+    replay_channel_cache,
 )
 from dynamo_reports.systems.discord_config import ChannelConfigRepository
-from dynamo_reports.systems.solanashares import is_valid_wallet
+from dynamo_reports.systems.solanashares import ParticipantRepository, is_valid_wallet
 
 CONFIG = {"image": True, "notifyOnClose": False, "pin": True, "tagType": "ROLE", "tagId": 987654321098765432,
           "threshold": 3}
@@ -114,3 +117,44 @@ def test_001_replay_with_caches_off_queries_once_per_message(conn):
     assert replay.requests_off == 20  # every message one ChannelIndex query
     assert replay.lookup_requests_on == 0  # the warm-up cache is complete: no lookup reaches the table
     assert replay.warm_up_requests >= 1
+
+
+def test_channel_cache_replay_answers_every_message_from_memory(conn):
+    writer = ChannelConfigRepository(conn)
+    guild = "822345678901234567"
+    channels = [f"8223456789012345{n:02d}" for n in range(3)]
+    for channel in channels:
+        writer.add_channel(guild, channel, CONFIG)
+    cache = replay_channel_cache(conn, [*channels, "not-a-snowflake"], 20, 7)
+    assert len(cache.traffic) == 20 and "not-a-snowflake" not in cache.traffic
+    assert cache.warm_up["requests"] >= 1
+    counters = cache.channel_counters
+    # a complete cache: tracked channels are hits, the others misses answered "not tracked", no read at all
+    assert counters["hits"] + counters["misses"] == 20
+    assert counters["hits"] == sum(1 for c in cache.traffic if c in channels)
+    assert cache.reads["requests"] == 0
+    assert cache.hit_ratio == round(counters["hits"] / 20, 4)
+    sample = measure_uncached_lookups(conn, cache.traffic[:5], cache.answers)
+    assert sample.events == 5 and sample.reads["requests"] == 5  # one ChannelIndex Query per cold lookup
+    assert sample.answers_differ == 0
+
+
+def test_channel_cache_replay_without_traffic_has_no_hit_ratio(conn):
+    cache = replay_channel_cache(conn, [], 0, 1)
+    assert cache.traffic == [] and cache.hit_ratio is None
+
+
+def test_lookup_twice_second_attempt_is_answered_by_the_cache(conn):
+    wallet = "9" * 40
+    ParticipantRepository(conn).create_participant("733333333333333333", wallet, 2.5)
+    repo = ParticipantRepository(conn)
+    lookups = [("wallet", wallet), ("user", "733333333333333333"), ("user", "744444444444444444")]
+    frame = lookup_twice(conn, repo, lookups)
+    # the wallet lookup also caches the participant under its user (find_participant_by_wallet's docstring);
+    # a user with no participant is not cached: both attempts go to the table
+    assert list(frame["answered by"]) == ["table", "cache", "cache", "cache", "table", "table"]
+    assert list(frame["attempt"]) == [1, 2, 1, 2, 1, 2]
+    assert frame["read units"].iloc[1] == 0 and frame["read units"].iloc[0] > 0
+    assert frame["value"].iloc[0] == "9999…9999"  # wallets are shortened
+    assert frame["invested (SOL)"].iloc[0] == 2.5 and frame["Discord user"].iloc[0] == "733333333333333333"
+    assert frame["Discord user"].iloc[4] == "not found"

@@ -20,20 +20,29 @@ from typing import Any
 
 import pandas as pd
 
+from .analytics import bot_config
 from .analytics import capacity_model as cm
+from .analytics.participants import shorten_wallet
 from .capacity import Price
 from .connection import Connection, RequestRecord
-from .systems.discord_config import ChannelConfigRepository
-from .systems.solanashares import ParticipantRepository, is_valid_wallet
+from .systems.discord_config import ChannelConfigRepository, is_snowflake
+from .systems.discord_config_keys import channel_id_from_sk
+from .systems.solanashares import ParticipantRepository
+from .systems.solanashares_keys import PARTICIPANT_TYPE, STATS_PK, is_valid_wallet
 
 __all__ = [
     "CHANNEL_LOOKUP_001",
     "LOOKUPS_000",
     "CacheReplay",
+    "ChannelCacheReplay",
     "SystemReplay",
+    "UncachedLookups",
     "channel_keys",
+    "measure_uncached_lookups",
+    "lookup_twice",
     "participant_keys",
     "replay_caches",
+    "replay_channel_cache",
     "replay_system",
 ]
 
@@ -180,7 +189,7 @@ def replay_system(conn: Connection, system: str, kinds: Mapping[str, tuple[float
 
 def participant_keys(items: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[str]]:
     """The valid wallets and Discord user ids of the participants among 000's items, sorted."""
-    participants = [i for i in items if i.get("Type") == "participant"]
+    participants = [i for i in items if i.get("Type") == PARTICIPANT_TYPE]
     wallets = sorted({i["walletAddress"] for i in participants if is_valid_wallet(i.get("walletAddress"))})
     users = sorted({i["userId"] for i in participants
                     if isinstance(i.get("userId"), str) and i["userId"].isdigit() and len(i["userId"]) <= 20})
@@ -189,8 +198,8 @@ def participant_keys(items: Sequence[Mapping[str, Any]]) -> tuple[list[str], lis
 
 def channel_keys(items: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[str]]:
     """The channel ids configured among 001's items, sorted, and as many ids no guild configured."""
-    sort_keys = [str(item.get("SK", "")) for item in items]
-    tracked = {sk.removeprefix("CHANNEL#") for sk in sort_keys if sk.startswith("CHANNEL#") and sk[8:].isdigit()}
+    channel_ids = (channel_id_from_sk(item.get("SK")) for item in items)
+    tracked = {channel_id for channel_id in channel_ids if channel_id is not None and channel_id.isdigit()}
     untracked = [str(_UNTRACKED_CHANNEL_BASE + n) for n in range(len(tracked))]
     return sorted(tracked), untracked
 
@@ -218,7 +227,7 @@ def replay_caches(conn: Connection, items_by_table: Mapping[str, Sequence[Mappin
         replay.systems["000"] = replay_system(
             conn, "000", {"wallet": (model.wallet_lookups_per_day, wallets),
                           "user": (model.user_lookups_per_day, users),
-                          "stats": (model.stats_views_per_day, ["GLOBAL#STATS"])},
+                          "stats": (model.stats_views_per_day, [STATS_PK])},
             lambda clock: ParticipantRepository(conn, clock=clock), _lookup_000, max_events=max_events)
     if max_events and "discord_config" in items_by_table:
         tracked, untracked = channel_keys(items_by_table["discord_config"])
@@ -231,3 +240,92 @@ def replay_caches(conn: Connection, items_by_table: Mapping[str, Sequence[Mappin
             max_events=max_events, prepare=lambda repo: repo.warm_up())
     return replay
 
+
+# ------------------------------------------------------------------------------------------------
+# 001 alone: the bot's own warm-up, then a replay of a day of messages (the bot-config audit)
+# ------------------------------------------------------------------------------------------------
+
+@dataclass
+class ChannelCacheReplay:
+    """001's warm-up and a replay of ``traffic`` through the warmed repository (no safety refresh)."""
+
+    repository: ChannelConfigRepository
+    warm_up: dict[str, Any]
+    traffic: list[str]
+    answers: list[Any]
+    reads: dict[str, float]  # meter totals of the replay alone (the warm-up excluded)
+    counters: pd.DataFrame  # cache counters during the replay (bot_config.cache_delta)
+
+    @property
+    def channel_counters(self) -> pd.Series:
+        """The channel cache's counters during the replay: hits, misses, table_reads, ..."""
+        return self.counters.set_index("cache").loc["discord_config.channel"]
+
+    @property
+    def hit_ratio(self) -> float | None:
+        """Channel-cache hits per replayed message, rounded to 4 places (None with no traffic)."""
+        return round(self.channel_counters["hits"] / len(self.traffic), 4) if self.traffic else None
+
+
+@dataclass
+class UncachedLookups:
+    """Lookups through a fresh, cold repository each: the document's fallback path, measured."""
+
+    events: int
+    reads: dict[str, float]
+    answers_differ: int  # lookups whose answer (found / not found) differs from the cached one
+
+
+def replay_channel_cache(conn: Connection, tracked_channel_ids: Sequence[str], messages: int,
+                         seed: int) -> ChannelCacheReplay:
+    """Warm a :class:`ChannelConfigRepository` up (one paginated Scan), then answer ``messages`` messages.
+
+    Channel ids are drawn by :func:`bot_config.replay_traffic` from the tracked ids that are
+    valid snowflakes, plus untracked ones; requests are counted by the connection's meter.
+    """
+    repo = ChannelConfigRepository(conn, auto_refresh=False)
+    warm = repo.warm_up()
+    traffic = bot_config.replay_traffic([c for c in tracked_channel_ids if is_snowflake(c)], messages, seed)
+    before = repo.cache_stats()
+    mark = conn.meter.mark()
+    answers = [repo.get_channel_config(channel_id) for channel_id in traffic]
+    reads = conn.meter.totals(conn.meter.since(mark))
+    return ChannelCacheReplay(repo, warm, traffic, answers, reads, bot_config.cache_delta(before, repo.cache_stats()))
+
+
+def measure_uncached_lookups(conn: Connection, channel_ids: Sequence[str],
+                             cached_answers: Sequence[Any]) -> UncachedLookups:
+    """Look each channel up through a fresh repository (one ChannelIndex Query each) and compare answers."""
+    mark = conn.meter.mark()
+    cold = [ChannelConfigRepository(conn, auto_refresh=False).get_channel_config(c) for c in channel_ids]
+    reads = conn.meter.totals(conn.meter.since(mark))
+    differ = sum((warm is None) != (c is None) for warm, c in zip(cached_answers, cold, strict=False))
+    return UncachedLookups(len(channel_ids), reads, differ)
+
+
+# ------------------------------------------------------------------------------------------------
+# 000 alone: a lookup, then the same lookup again (the participant report)
+# ------------------------------------------------------------------------------------------------
+
+def lookup_twice(conn: Connection, repo: ParticipantRepository, lookups: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """Each ``(kind, value)`` lookup (kind ``"wallet"`` or ``"user"``) made twice through ``repo``.
+
+    One row per attempt: who answered (``cache`` when a cache hit was counted, else ``table``),
+    the read units it cost on the connection's meter, and what was found (wallets shortened).
+    """
+    rows = []
+    for kind, value in lookups:
+        for attempt in (1, 2):
+            units_before = conn.meter.totals()["read_units"]
+            hits_before = sum(c["hits"] for c in repo.cache_stats())
+            found = repo.find_participant_by_wallet(value) if kind == "wallet" else repo.find_participant_by_user(value)
+            rows.append({
+                "lookup": f"by {kind}", "value": shorten_wallet(value) if kind == "wallet" else value,
+                "attempt": attempt,
+                "answered by": "cache" if sum(c["hits"] for c in repo.cache_stats()) > hits_before else "table",
+                "read units": conn.meter.totals()["read_units"] - units_before,
+                "Discord user": found.user_id if found else "not found",
+                "wallet": shorten_wallet(found.wallet_address) if found else "",
+                "invested (SOL)": float(found.invested_amount) if found and found.invested_amount is not None else None,
+            })
+    return pd.DataFrame(rows)

@@ -1,0 +1,61 @@
+"""The participant-investment report's own pieces, pure: parameter checks, amounts, default lookups.
+
+The figures come from :mod:`dynamo_reports.analytics.participants`; the lookups through the
+repository run in :func:`dynamo_reports.replay.lookup_twice`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..exceptions import ParameterError
+from ..systems.discord_config import is_snowflake
+from ..systems.solanashares_keys import is_valid_wallet
+
+__all__ = ["check_parameters", "default_lookups", "format_number", "format_share", "format_sol", "format_utc_time"]
+
+
+def format_sol(value: float | None) -> str:
+    """``1,234.500 SOL``; an em dash when there is no value."""
+    return "—" if value is None else f"{value:,.3f} SOL"
+
+
+def format_share(value: Any) -> str:
+    """``37.5%``; an em dash when there is no value (None or NaN)."""
+    return "—" if pd.isna(value) else f"{value:.1%}"
+
+
+def format_number(value: Any, template: str = "{:.3f}") -> str:
+    """``value`` through ``template``; an em dash when there is no value (None or NaN)."""
+    return "—" if pd.isna(value) else template.format(value)
+
+
+def format_utc_time(time: Any) -> str:
+    """``2025-06-30 12:00 UTC``; an em dash when there is no time."""
+    return "—" if pd.isna(time) else time.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def check_parameters(*, top_n: Any, lookup_wallet: Any, lookup_user: Any) -> None:
+    """Check the report's own parameters: a positive ``top_n``, a Solana wallet, a Discord user id ("" allowed)."""
+    if isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1:
+        raise ParameterError("top_n", f"must be a positive integer, got {top_n!r}")
+    if lookup_wallet and not is_valid_wallet(lookup_wallet):
+        raise ParameterError("lookup_wallet",
+                             f"must be a base58 Solana address of 32-44 characters, got {lookup_wallet!r}")
+    if lookup_user and not is_snowflake(lookup_user):
+        raise ParameterError("lookup_user", f"must be a Discord user id (1-20 digits), got {lookup_user!r}")
+
+
+def default_lookups(participants: pd.DataFrame, lookup_wallet: str = "",
+                    lookup_user: str = "") -> list[tuple[str, str]]:
+    """The ``(kind, value)`` lookups to show: the ones asked for, else the largest investor's wallet
+    and the second largest's user id (participants with a valid amount, ties broken by key)."""
+    asked = ([("wallet", lookup_wallet)] if lookup_wallet else []) + ([("user", lookup_user)] if lookup_user else [])
+    if asked:
+        return asked
+    ranked = participants[participants["amount_valid"]].sort_values(["amount", "key"], ascending=[False, True])
+    demo_wallet = ranked["wallet"].iloc[0] if len(ranked) else ""
+    demo_user = ranked["user_id"].iloc[1] if len(ranked) > 1 else ""
+    return [(kind, value) for kind, value in (("wallet", demo_wallet), ("user", demo_user)) if value]
