@@ -1,6 +1,8 @@
 import pytest
 
-from dynamo_reports.cache import NOT_FOUND, TTLCache
+import threading
+
+from dynamo_reports.cache import NOT_FOUND, TTLCache, get_or_load
 from dynamo_reports.exceptions import ParameterError
 
 
@@ -55,3 +57,64 @@ def test_bad_arguments(kwargs, name):
     with pytest.raises(ParameterError) as e:
         TTLCache("c", **kwargs)
     assert e.value.parameter == name
+
+
+class _Table:
+    """A stand-in for a table read: counts calls, returns what it is told."""
+
+    def __init__(self, value):
+        self.value = value
+        self.reads = 0
+
+    def __call__(self):
+        self.reads += 1
+        return self.value
+
+
+def test_get_or_load_reads_once_then_serves_the_cache():
+    cache = TTLCache("c", clock=FakeClock())
+    table = _Table("config")
+    lock = threading.Lock()
+    assert get_or_load(cache, "k", table, lock=lock, generation=lambda: 0) == "config"
+    assert get_or_load(cache, "k", table, lock=lock, generation=lambda: 0) == "config"
+    assert table.reads == 1
+    assert (cache.stats.hits, cache.stats.misses, cache.stats.table_reads) == (1, 1, 1)
+
+
+def test_get_or_load_remembers_not_found_only_for_negative_ttl():
+    clock = FakeClock()
+    cache = TTLCache("c", negative_ttl=5, clock=clock)
+    table = _Table(None)
+    lock = threading.Lock()
+    assert get_or_load(cache, "k", table, lock=lock, generation=lambda: 0) is None
+    assert cache.peek("k") is NOT_FOUND
+    assert get_or_load(cache, "k", table, lock=lock, generation=lambda: 0) is None
+    assert table.reads == 1
+    clock.now = 5
+    table.value = ()  # an empty result is "not found" too
+    assert get_or_load(cache, "k", table, lock=lock, generation=lambda: 0) == ()
+    assert table.reads == 2
+
+
+def test_get_or_load_drops_a_repair_that_overlapped_a_write():
+    cache = TTLCache("c", clock=FakeClock())
+    generation = [0]
+
+    def load():
+        generation[0] += 1  # a write lands while the table is being read
+        return "stale"
+
+    assert get_or_load(cache, "k", load, lock=threading.Lock(), generation=lambda: generation[0]) == "stale"
+    assert "k" not in cache
+
+
+def test_get_or_load_without_table_read_and_with_store():
+    cache = TTLCache("c", clock=FakeClock())
+    other = TTLCache("other", clock=FakeClock())
+    table = _Table("v")
+    lock = threading.Lock()
+    assert get_or_load(cache, "k", table, lock=lock, generation=lambda: 0, read_table=False) is None
+    assert table.reads == 0
+    assert get_or_load(cache, "k", table, lock=lock, generation=lambda: 0,
+                       store=lambda v: (cache.put("k", v), other.put("also", v))) == "v"
+    assert cache.peek("k") == other.peek("also") == "v"

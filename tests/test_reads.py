@@ -98,6 +98,15 @@ def test_full_scan_must_be_asked_for_by_name(conn):
     assert conn.meter.since(before) == []
 
 
+def test_read_table_reads_every_item_once_by_name(conn):
+    table = _make_table(conn)
+    _write(conn, table, [{"pk": f"P{i % 7}", "sk": f"{i:04d}"} for i in range(60)])
+    before = conn.meter.mark()
+    items = reads.read_table(conn, table, segments=3, page_size=10)
+    assert sorted(i["sk"] for i in items) == [f"{i:04d}" for i in range(60)]
+    assert {r.operation for r in conn.meter.since(before)} == {"Scan"}
+
+
 @pytest.mark.parametrize("call,parameter", [
     (lambda c: reads.query(c, "t", "pk = :x"), "key_condition"),
     (lambda c: reads.query(c, "", Key("pk").eq("x")), "table"),

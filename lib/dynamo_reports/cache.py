@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Hashable, Iterator, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .exceptions import ParameterError
 
 V = TypeVar("V")
 _MISSING = object()
+_ABSENT = object()  # get_or_load's miss marker (``get`` reads _MISSING as "no default given")
 
 
 @dataclass
@@ -138,3 +141,36 @@ class _NotFoundType:
 _NotFound = _NotFoundType()
 NOT_FOUND = _NotFound
 """Sentinel stored by :meth:`TTLCache.put_not_found`; falsy, so ``if cached:`` treats it as absent."""
+
+
+def get_or_load(cache: TTLCache[V], key: Hashable, load: Callable[[], Any], *, lock: AbstractContextManager[Any],
+                generation: Callable[[], int], store: Callable[[Any], None] | None = None,
+                read_table: bool = True) -> Any:
+    """The read-through lookup every repository cache uses.
+
+    A hit returns the cached value (``None`` for a remembered "not found"). On a miss, and only
+    if ``read_table``, ``load()`` reads the table once (counted in the cache's ``table_reads``)
+    and its result repairs the cache — under ``lock``, and only if ``generation()`` did not
+    change meanwhile: a read that overlapped a write must not cache what the write replaced.
+    A falsy result (``None``, an empty tuple) is "not found", remembered for the cache's
+    ``negative_ttl``; a found one is put under ``key``, or handed to ``store`` (called under
+    ``lock``) when the repair touches more than this entry. Returns what ``load`` returned, or
+    ``None`` on a miss without ``read_table``.
+    """
+    cached = cache.get(key, _ABSENT)
+    if cached is not _ABSENT:
+        return None if cached is NOT_FOUND else cached
+    if not read_table:
+        return None
+    started = generation()
+    cache.count_table_read()
+    found = load()
+    with lock:
+        if started == generation():
+            if not found:
+                cache.put_not_found(key)
+            elif store is not None:
+                store(found)
+            else:
+                cache.put(key, found)
+    return found

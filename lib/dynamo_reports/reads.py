@@ -4,7 +4,7 @@ Each function takes a :class:`~dynamo_reports.connection.Connection` and a *phys
 name, checks its arguments before any network call, and returns Python-form items
 (:mod:`dynamo_reports.codec`). Pagination is complete: every item exactly once, or an
 exception — never a silent partial result. A full-table scan must be asked for by name
-(``allow_full_scan=True``): it reads, and bills, every item.
+(:func:`read_table`, or ``scan(..., allow_full_scan=True)``): it reads, and bills, every item.
 
 Conditions are boto3's condition objects::
 
@@ -277,6 +277,18 @@ def scan(conn: Connection, table: str, *, allow_full_scan: bool = False, index: 
         # list() re-raises the first segment's exception: no partial result.
         list(pool.map(run, range(segments)))
     return [item for part in results for item in part]
+
+
+def read_table(conn: Connection, table: str, *, segments: int = 1, page_size: int | None = None,
+               progress: bool | None = None) -> list[dict]:
+    """Every item of ``table``: the one way the library reads a whole table.
+
+    A full Scan, paginated to the end (parallel when ``segments > 1``), eventually consistent:
+    it reads and bills every item — 0.5 read unit per 4 KB examined, about ``table bytes / 8 KB``
+    units. Calling it is asking for that cost by name; :func:`scan` with ``allow_full_scan=True``
+    is the same read with filters, projections and indexes.
+    """
+    return scan(conn, table, allow_full_scan=True, segments=segments, page_size=page_size, progress=progress)
 
 
 to_frame = codec.items_to_frame

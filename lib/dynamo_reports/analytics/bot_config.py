@@ -42,6 +42,7 @@ from ..exceptions import DataError
 from ..systems import discord_config_keys as keys
 from ..systems.discord_config_keys import CHANNEL_TYPE, SETTINGS_SK, SETTINGS_TYPE
 from .quality import Findings
+from .quality import as_text as _text
 from .quality import is_missing as _missing
 
 __all__ = [
@@ -97,10 +98,6 @@ def describe_rules(findings: Findings) -> None:
 
 # -- value helpers --------------------------------------------------------------------------------
 
-
-
-def _text(value: Any) -> str:
-    return "" if _missing(value) else str(value)
 
 
 def _is_bool(value: Any) -> bool:

@@ -25,9 +25,7 @@ Definitions, and the choices made where issue 7 leaves them open:
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -35,6 +33,7 @@ import pandas as pd
 from ..exceptions import ParameterError
 from .concentration import gini, top_share
 from .quality import Findings
+from .quality import as_text as _text
 
 __all__ = [
     "AVAILABILITIES", "RULES", "describe_rules", "check_report_parameters", 
@@ -64,10 +63,6 @@ def describe_rules(findings: Findings) -> None:
 def check_report_parameters(*, top_n: Any) -> None:
     if isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1:
         raise ParameterError("top_n", f"must be a positive integer, got {top_n!r}")
-
-
-def _text(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def _is_active(value: Any) -> bool:

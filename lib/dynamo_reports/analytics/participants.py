@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -37,6 +37,7 @@ from ..systems import solanashares_keys as keys
 from ..systems.solanashares_keys import BASE58_ALPHABET, PARTICIPANT_TYPE, STATS_PK, WALLET_LENGTHS
 from . import concentration as _concentration
 from .quality import Findings
+from .quality import as_text as _text
 from .quality import is_missing as _missing
 
 __all__ = [
@@ -96,10 +97,6 @@ def _exact_number(value: Any) -> Decimal | None:
     if isinstance(value, (float, np.floating)):
         return Decimal(repr(float(value))) if math.isfinite(value) else None
     return None
-
-
-def _text(value: Any) -> str:
-    return "" if _missing(value) else str(value)
 
 
 def _item_key(pk: Any, sk: Any) -> str:

@@ -61,6 +61,7 @@ from .. import codec
 from ..exceptions import ParameterError
 from ..systems import trading_keys
 from .quality import Findings
+from .quality import nonblank_text as _text
 
 __all__ = [
     "FILL_COLUMNS", "OUTCOME_COLUMNS", "SELL_COLUMNS", "OPEN_LOT_COLUMNS", "UNREALIZED_COLUMNS",
@@ -190,12 +191,6 @@ def _order_key(value: Any) -> str | None:
         return str(int(value)) if value.is_integer() else repr(value)
     text = str(value).strip()
     return text or None
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
 
 
 def _zone(timezone: Any) -> ZoneInfo:

@@ -7,8 +7,9 @@ the item, and what is wrong. The report shows the table; ``summary.json`` gets
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -65,3 +66,15 @@ def is_missing(value: Any) -> bool:
     if value is None or value is pd.NaT:
         return True
     return isinstance(value, (float, np.floating)) and value != value
+
+
+def as_text(value: Any) -> str:
+    """An attribute as text, for ids, keys and messages: ``""`` when it is missing (:func:`is_missing`)."""
+    return "" if is_missing(value) else str(value)
+
+
+def nonblank_text(value: Any) -> str | None:
+    """A string attribute without its surrounding spaces; ``None`` when it is not a string, or blank."""
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None

@@ -32,6 +32,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .quality import Findings
+from .quality import as_text as _text
 
 __all__ = [
     "SENDERS", "RULES", "describe_rules", "combine_conversations", "opened_in_window", "closed_in_window",
@@ -55,10 +56,6 @@ RULES: dict[str, str] = {
 def describe_rules(findings: Findings) -> None:
     """Declare every rule, so a rule that found nothing is shown with 0."""
     findings.describe_all(RULES)
-
-
-def _text(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def _between(times: pd.Series, lo: pd.Timestamp | None, hi: pd.Timestamp | None) -> pd.Series:

@@ -7,8 +7,9 @@ projections, TTL, billing mode. ``create_table`` turns a spec into a CreateTable
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import DynamoDBRequestError, DynamoReportsError
 
@@ -89,6 +90,27 @@ class TableSpec:
             "ttl_attribute": self.ttl_attribute,
             "billing_mode": self.billing_mode,
         }
+
+
+@dataclass(frozen=True)
+class KeyPrefix:
+    """One key format ``{prefix}{id}`` (``GUILD#{g}``): builds it, and parses it back.
+
+    ``GUILD = KeyPrefix("GUILD#")``: ``GUILD("1") == "GUILD#1"``, ``GUILD.parse("GUILD#1") == "1"``,
+    ``GUILD.parse("USER#1") is None``. The ``<system>_keys`` modules define theirs with it.
+    """
+
+    prefix: str
+
+    def __call__(self, value: str) -> str:
+        return f"{self.prefix}{value}"
+
+    def parse(self, key: Any) -> str | None:
+        """``key`` without the prefix; ``None`` when it is not a string starting with it."""
+        return key[len(self.prefix):] if isinstance(key, str) and key.startswith(self.prefix) else None
+
+    def matches(self, key: Any) -> bool:
+        return self.parse(key) is not None
 
 
 def _key_schema(hash_key: str, range_key: str | None) -> list[dict[str, str]]:

@@ -236,7 +236,7 @@ class SystemRepository:
         return self._run(spec, reads.query, condition, index=index)
 
     def _scan(self, spec: TableSpec, segments: int = 1) -> list[dict]:
-        return self._run(spec, reads.scan, allow_full_scan=True, segments=segments)
+        return self._run(spec, reads.read_table, segments=segments)
 
 
 def _and(condition: ConditionBase, range_condition: ConditionBase | None) -> ConditionBase:

@@ -45,15 +45,16 @@ import re  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 import zoneinfo  # noqa: E402
+from collections.abc import Callable, Mapping  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from decimal import Decimal  # noqa: E402
 from types import MappingProxyType  # noqa: E402
-from typing import Any, Callable, Mapping  # noqa: E402
+from typing import Any
 
 from boto3.dynamodb.conditions import Key  # noqa: E402
 
 from .. import reads  # noqa: E402
-from ..cache import NOT_FOUND, TTLCache  # noqa: E402
+from ..cache import TTLCache, get_or_load  # noqa: E402
 from ..codec import item_to_python, item_to_wire, to_wire  # noqa: E402
 from ..connection import Connection  # noqa: E402
 from ..exceptions import DynamoDBRequestError, DynamoReportsError, ParameterError  # noqa: E402
@@ -259,7 +260,7 @@ class ChannelConfig:
         return {"channelId": self.channel_id, "guildId": self.guild_id, **self.as_fields(), **_thaw(self.extra)}
 
     @classmethod
-    def from_item(cls, item: Mapping[str, Any]) -> "ChannelConfig":
+    def from_item(cls, item: Mapping[str, Any]) -> ChannelConfig:
         """Map a stored item (never raises): ids from the keys, as the document's warm-up does."""
         problems: list[str] = []
         channel_id = keys.channel_id_from_sk(item.get("SK")) or keys.channel_id_from_sk(item.get("GSI_PK")) or ""
@@ -308,7 +309,7 @@ class GuildSettings:
         return {"guildId": self.guild_id, **self.as_fields(), **_thaw(self.extra)}
 
     @classmethod
-    def from_item(cls, item: Mapping[str, Any]) -> "GuildSettings":
+    def from_item(cls, item: Mapping[str, Any]) -> GuildSettings:
         problems: list[str] = []
         guild_id = keys.guild_id_from_pk(item.get("PK")) or ""
         if not is_snowflake(guild_id):
@@ -348,9 +349,6 @@ def channel_item(guild_id: str, channel_id: str, fields: Mapping[str, Any]) -> d
 
 def settings_item(guild_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     return {**keys.settings_key(guild_id), "Type": SETTINGS_TYPE, "guildId": guild_id, **fields}
-
-
-_MISS = object()
 
 
 # -- repository --------------------------------------------------------------------------------
@@ -449,7 +447,7 @@ class ChannelConfigRepository:
         with self._write_lock:
             mark = self.conn.meter.mark()
             started = self.clock()
-            items = reads.scan(self.conn, self.table, allow_full_scan=True, page_size=page_size, progress=False)
+            items = reads.read_table(self.conn, self.table, page_size=page_size, progress=False)
             channels: dict[str, ChannelConfig] = {}
             guild_channels: dict[str, set[str]] = {}
             settings: dict[str, GuildSettings] = {}
@@ -556,59 +554,49 @@ class ChannelConfigRepository:
         _check_snowflake("channel_id", channel_id)
         if self.auto_refresh and self._next_refresh_at is not None and self.clock() >= self._next_refresh_at:
             self._auto_refresh()
-        cached = self.channel_cache.get(channel_id, _MISS)
-        if cached is not _MISS:
-            return None if cached is NOT_FOUND else cached
-        if not self._use_table(fallback):
-            return None
-        return self._query_channel(channel_id)
+
+        def load() -> ChannelConfig | None:
+            items = reads.query(self.conn, self.table, Key("GSI_PK").eq(keys.channel_sk(channel_id)),
+                                index=CHANNEL_INDEX, progress=False)
+            configs = [ChannelConfig.from_item(i) for i in items if keys.is_channel_sk(i.get("SK"))]
+            return min(configs, key=lambda c: c.guild_id) if configs else None
+
+        def store(found: ChannelConfig) -> None:
+            self.channel_cache.put(channel_id, found)
+            self._list_channel(found.guild_id, channel_id)
+
+        return get_or_load(self.channel_cache, channel_id, load, lock=self._cache_lock,
+                           generation=self._cache_generation, store=store, read_table=self._use_table(fallback))
 
     def get_channel_config_safe(self, channel_id: str) -> ChannelConfig | None:
         """The document's getChannelConfigSafe: on a miss, always ask ``ChannelIndex`` (and repair)."""
         return self.get_channel_config(channel_id, fallback=True)
 
-    def _query_channel(self, channel_id: str) -> ChannelConfig | None:
-        generation = self._generation
-        self.channel_cache.count_table_read()
-        items = reads.query(self.conn, self.table, Key("GSI_PK").eq(keys.channel_sk(channel_id)),
-                            index=CHANNEL_INDEX, progress=False)
-        configs = [ChannelConfig.from_item(i) for i in items if keys.is_channel_sk(i.get("SK"))]
-        found = min(configs, key=lambda c: c.guild_id) if configs else None
-        with self._cache_lock:
-            if generation == self._generation:
-                if found is None:
-                    self.channel_cache.put_not_found(channel_id)
-                else:
-                    self.channel_cache.put(channel_id, found)
-                    self._list_channel(found.guild_id, channel_id)
-        return found
+    def _cache_generation(self) -> int:
+        return self._generation
 
     def channels_of_guild(self, guild_id: str, *, fallback: bool | None = None) -> list[str]:
         """The channel ids a guild tracks (sorted); on a miss, Query ``PK = GUILD#{g}`` (see ``fallback``)."""
         _check_snowflake("guild_id", guild_id)
-        cached = self.guild_channels_cache.get(guild_id, _MISS)
-        if cached is not _MISS:
-            return [] if cached is NOT_FOUND else list(cached)
-        if not self._use_table(fallback):
-            return []
-        generation = self._generation
-        self.guild_channels_cache.count_table_read()
-        items = reads.query(self.conn, self.table,
-                            Key("PK").eq(keys.guild_pk(guild_id)) & Key("SK").begins_with(keys.CHANNEL_PREFIX),
-                            progress=False)
-        configs = [ChannelConfig.from_item(i) for i in items]
-        ids = tuple(sorted({c.channel_id for c in configs}))
-        with self._cache_lock:
-            if generation == self._generation:
-                if ids:
-                    self.guild_channels_cache.put(guild_id, ids)
-                    for config in configs:
-                        current = self.channel_cache.peek(config.channel_id)
-                        if not current or current.guild_id == guild_id:
-                            self.channel_cache.put(config.channel_id, config)
-                else:
-                    self.guild_channels_cache.put_not_found(guild_id)
-        return list(ids)
+        configs: list[ChannelConfig] = []
+
+        def load() -> tuple[str, ...]:
+            items = reads.query(self.conn, self.table,
+                                Key("PK").eq(keys.guild_pk(guild_id)) & Key("SK").begins_with(keys.CHANNEL_PREFIX),
+                                progress=False)
+            configs.extend(ChannelConfig.from_item(i) for i in items)
+            return tuple(sorted({c.channel_id for c in configs}))
+
+        def store(ids: tuple[str, ...]) -> None:
+            self.guild_channels_cache.put(guild_id, ids)
+            for config in configs:
+                current = self.channel_cache.peek(config.channel_id)
+                if not current or current.guild_id == guild_id:
+                    self.channel_cache.put(config.channel_id, config)
+
+        ids = get_or_load(self.guild_channels_cache, guild_id, load, lock=self._cache_lock,
+                          generation=self._cache_generation, store=store, read_table=self._use_table(fallback))
+        return list(ids) if ids else []
 
     def channel_configs_of_guild(self, guild_id: str, *, fallback: bool | None = None) -> list[ChannelConfig]:
         """The configs of a guild's channels, in channel id order."""
@@ -624,22 +612,13 @@ class ChannelConfigRepository:
     def guild_settings(self, guild_id: str, *, fallback: bool | None = None) -> GuildSettings | None:
         """A guild's settings: the cache, then GetItem ``GUILD#{g}``/``SETTINGS`` (see ``fallback``)."""
         _check_snowflake("guild_id", guild_id)
-        cached = self.guild_settings_cache.get(guild_id, _MISS)
-        if cached is not _MISS:
-            return None if cached is NOT_FOUND else cached
-        if not self._use_table(fallback):
-            return None
-        generation = self._generation
-        self.guild_settings_cache.count_table_read()
-        item = reads.get_item(self.conn, self.table, keys.settings_key(guild_id))
-        found = GuildSettings.from_item(item) if item else None
-        with self._cache_lock:
-            if generation == self._generation:
-                if found is None:
-                    self.guild_settings_cache.put_not_found(guild_id)
-                else:
-                    self.guild_settings_cache.put(guild_id, found)
-        return found
+
+        def load() -> GuildSettings | None:
+            item = reads.get_item(self.conn, self.table, keys.settings_key(guild_id))
+            return GuildSettings.from_item(item) if item else None
+
+        return get_or_load(self.guild_settings_cache, guild_id, load, lock=self._cache_lock,
+                           generation=self._cache_generation, read_table=self._use_table(fallback))
 
     # -- writes (table first, then the caches) -----------------------------------------------
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .base import KeyPrefix
+
 CHANNEL_INDEX = "ChannelIndex"
 CHANNEL_TYPE = "channel_config"
 SETTINGS_TYPE = "guild_settings"
@@ -21,17 +23,9 @@ GUILD_PREFIX = "GUILD#"
 CHANNEL_PREFIX = "CHANNEL#"
 
 
-def _strip(prefix: str, value: Any) -> str | None:
-    return value[len(prefix):] if isinstance(value, str) and value.startswith(prefix) else None
-
-
-def guild_pk(guild_id: str) -> str:
-    return f"{GUILD_PREFIX}{guild_id}"
-
-
-def channel_sk(channel_id: str) -> str:
-    """``CHANNEL#{c}``: a channel config's ``SK`` and ``GSI_PK``."""
-    return f"{CHANNEL_PREFIX}{channel_id}"
+guild_pk = KeyPrefix(GUILD_PREFIX)
+#: ``CHANNEL#{c}``: a channel config's ``SK`` and ``GSI_PK``.
+channel_sk = KeyPrefix(CHANNEL_PREFIX)
 
 
 def channel_key(guild_id: str, channel_id: str) -> dict[str, str]:
@@ -54,22 +48,12 @@ def settings_key(guild_id: str) -> dict[str, str]:
     return {"PK": guild_pk(guild_id), "SK": SETTINGS_SK}
 
 
-def guild_id_from_pk(pk: Any) -> str | None:
-    """The guild id of ``GUILD#{g}``; ``None`` for anything else."""
-    return _strip(GUILD_PREFIX, pk)
-
-
-def channel_id_from_sk(sk: Any) -> str | None:
-    """The channel id of ``CHANNEL#{c}`` (an ``SK`` or a ``GSI_PK``); ``None`` for anything else."""
-    return _strip(CHANNEL_PREFIX, sk)
-
-
-def is_guild_pk(pk: Any) -> bool:
-    return guild_id_from_pk(pk) is not None
-
-
-def is_channel_sk(sk: Any) -> bool:
-    return channel_id_from_sk(sk) is not None
+#: The guild id of ``GUILD#{g}``; ``None`` for anything else.
+guild_id_from_pk = guild_pk.parse
+#: The channel id of ``CHANNEL#{c}`` (an ``SK`` or a ``GSI_PK``); ``None`` for anything else.
+channel_id_from_sk = channel_sk.parse
+is_guild_pk = guild_pk.matches
+is_channel_sk = channel_sk.matches
 
 
 def is_settings_sk(sk: Any) -> bool:

@@ -35,14 +35,15 @@ import random
 import re
 import threading
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
 from .. import reads
-from ..cache import NOT_FOUND, TTLCache
+from ..cache import TTLCache, get_or_load
 from ..codec import item_to_wire, to_wire
 from ..connection import Connection
 from ..exceptions import DynamoDBRequestError, DynamoReportsError, ParameterError
@@ -186,7 +187,7 @@ class Participant:
         return self.invested_amount is not None and self.invested_amount > 0
 
     @classmethod
-    def from_item(cls, item: Mapping[str, Any]) -> "Participant":
+    def from_item(cls, item: Mapping[str, Any]) -> Participant:
         """Map a stored item; keys fill in attributes the item lacks (never raises)."""
         user = item.get("userId")
         wallet = item.get("walletAddress")
@@ -209,7 +210,7 @@ class GlobalStats:
     updated_at: int | None
 
     @classmethod
-    def from_item(cls, item: Mapping[str, Any]) -> "GlobalStats":
+    def from_item(cls, item: Mapping[str, Any]) -> GlobalStats:
         count = _number(item.get("participantCount"))
         active = _number(item.get("activeParticipants"))
         return cls(
@@ -316,25 +317,19 @@ class ParticipantRepository:
         (or the same one), under the user. ``None`` when no participant has this wallet.
         """
         _check_wallet("wallet", wallet)
-        cached = self.by_wallet.get(wallet, _MISS)
-        if cached is not _MISS:
-            return None if cached is NOT_FOUND else cached
-        generation = self._generation
-        self.by_wallet.count_table_read()
-        items = reads.query(self.conn, self.table, Key("GSI_PK").eq(keys.wallet_pk(wallet)),
-                            index=WALLET_INDEX, progress=False)
-        items = [i for i in items if i.get("Type") == PARTICIPANT_TYPE]
-        found = Participant.from_item(items[0]) if items else None
-        with self._cache_lock:
-            if generation == self._generation:
-                if found is None:
-                    self.by_wallet.put_not_found(wallet)
-                else:
-                    self.by_wallet.put(wallet, found)
-                    current = self.by_user.peek(found.user_id)
-                    if not current or current.wallet_address == found.wallet_address:
-                        self.by_user.put(found.user_id, found)
-        return found
+
+        def load() -> Participant | None:
+            items = self._wallet_items(wallet)
+            return Participant.from_item(items[0]) if items else None
+
+        def store(found: Participant) -> None:
+            self.by_wallet.put(wallet, found)
+            current = self.by_user.peek(found.user_id)
+            if not current or current.wallet_address == found.wallet_address:
+                self.by_user.put(found.user_id, found)
+
+        return get_or_load(self.by_wallet, wallet, load, lock=self._cache_lock, generation=self._cache_generation,
+                           store=store)
 
     def find_participant_by_user(self, user_id: str) -> Participant | None:
         """Pattern 2: the cache, then a Query of ``PK = USER#{id} AND begins_with(SK, 'WALLET#')``.
@@ -342,12 +337,14 @@ class ParticipantRepository:
         Returns the user's participant (with several wallets: see the class docstring).
         """
         _check_user_id("user_id", user_id)
-        cached = self.by_user.get(user_id, _MISS)
-        if cached is not _MISS:
-            return None if cached is NOT_FOUND else cached
-        self.by_user.count_table_read()
-        participants = self._read_user_partition(user_id, consistent=False, repair=True)
-        return participants[0] if participants else None
+        participants: list[Participant] = []
+
+        def load() -> Participant | None:
+            participants.extend(self._read_user_partition(user_id, consistent=False, repair=False))
+            return participants[0] if participants else None
+
+        return get_or_load(self.by_user, user_id, load, lock=self._cache_lock, generation=self._cache_generation,
+                           store=lambda _: self._repair_user(user_id, participants))
 
     def find_wallets_of_user(self, user_id: str) -> list[Participant]:
         """Every participant (wallet) of a user, in wallet order: always one Query; repairs the caches."""
@@ -360,20 +357,30 @@ class ParticipantRepository:
         ``None`` when the item does not exist (remembered for ``stats_ttl`` too, and forgotten
         at the next successful write).
         """
-        cached = self.stats.get(keys.STATS_PK, _MISS)
-        if cached is not _MISS:
-            return None if cached is NOT_FOUND else cached
-        generation = self._generation
-        self.stats.count_table_read()
-        item = reads.get_item(self.conn, self.table, STATS_KEY)
-        found = GlobalStats.from_item(item) if item else None
-        with self._cache_lock:
-            if generation == self._generation:
-                if found is None:
-                    self.stats.put_not_found(keys.STATS_PK)
-                else:
-                    self.stats.put(keys.STATS_PK, found)
-        return found
+
+        def load() -> GlobalStats | None:
+            item = reads.get_item(self.conn, self.table, STATS_KEY)
+            return GlobalStats.from_item(item) if item else None
+
+        return get_or_load(self.stats, keys.STATS_PK, load, lock=self._cache_lock, generation=self._cache_generation)
+
+    def _cache_generation(self) -> int:
+        return self._generation
+
+    def _wallet_items(self, wallet: str) -> list[dict[str, Any]]:
+        """The participant items whose ``GSI_PK`` is the wallet's: one ``WalletAddressIndex`` Query."""
+        items = reads.query(self.conn, self.table, Key("GSI_PK").eq(keys.wallet_pk(wallet)),
+                            index=WALLET_INDEX, progress=False)
+        return [i for i in items if i.get("Type") == PARTICIPANT_TYPE]
+
+    def _repair_user(self, user_id: str, participants: list[Participant]) -> None:
+        """Cache a user's participants (wallet order) after a read; the caller holds ``_cache_lock``."""
+        for p in participants:
+            self.by_wallet.put(p.wallet_address, p)
+        if participants:
+            self.by_user.put(user_id, participants[0])
+        else:
+            self.by_user.put_not_found(user_id)
 
     def _read_user_partition(self, user_id: str, *, consistent: bool, repair: bool) -> list[Participant]:
         generation = self._generation
@@ -385,12 +392,7 @@ class ParticipantRepository:
         if repair:
             with self._cache_lock:
                 if generation == self._generation:
-                    for p in participants:
-                        self.by_wallet.put(p.wallet_address, p)
-                    if participants:
-                        self.by_user.put(user_id, participants[0])
-                    else:
-                        self.by_user.put_not_found(user_id)
+                    self._repair_user(user_id, participants)
         return participants
 
     # -- the rare full read -------------------------------------------------------------------
@@ -404,8 +406,7 @@ class ParticipantRepository:
         (e.g. 10,000 participants of ~250 bytes: ~2.4 MB -> ~310 RCU). Reports classify the
         items themselves, so nothing unexpected vanishes. The caches are not touched.
         """
-        return reads.scan(self.conn, self.table, allow_full_scan=True, segments=segments,
-                          page_size=page_size, progress=progress)
+        return reads.read_table(self.conn, self.table, segments=segments, page_size=page_size, progress=progress)
 
     def list_participants(self, *, segments: int = 1, page_size: int | None = None,
                           progress: bool | None = None) -> list[Participant]:
@@ -492,11 +493,9 @@ class ParticipantRepository:
             raise WalletInUseError(wallet, cached.user_id)
         if cached:
             return
-        items = reads.query(self.conn, self.table, Key("GSI_PK").eq(keys.wallet_pk(wallet)),
-                            index=WALLET_INDEX, progress=False)
-        for item in items:
+        for item in self._wallet_items(wallet):
             owner = Participant.from_item(item).user_id
-            if item.get("Type") == PARTICIPANT_TYPE and owner != user_id:
+            if owner != user_id:
                 raise WalletInUseError(wallet, owner)
 
     def _plan(self, operation: str, user_id: str, wallet: str, amount: Decimal | None, now: int,
@@ -573,8 +572,6 @@ class ParticipantRepository:
                 self.by_user.put(user_id, first)
             self.stats.invalidate(keys.STATS_PK)
 
-
-_MISS = object()
 
 _RETRYABLE_REASONS = {"ConditionalCheckFailed", "TransactionConflict", "ThrottlingError",
                       "ProvisionedThroughputExceeded", "RequestLimitExceeded"}

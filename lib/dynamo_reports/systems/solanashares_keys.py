@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .base import KeyPrefix
+
 WALLET_INDEX = "WalletAddressIndex"
 PARTICIPANT_TYPE = "participant"
 GLOBAL_STATS_TYPE = "global_stats"
@@ -29,17 +31,9 @@ WALLET_LENGTHS = (32, 44)
 _WALLET_RE = re.compile(f"[{BASE58_ALPHABET}]{{{WALLET_LENGTHS[0]},{WALLET_LENGTHS[1]}}}")
 
 
-def _strip(prefix: str, value: Any) -> str | None:
-    return value[len(prefix):] if isinstance(value, str) and value.startswith(prefix) else None
-
-
-def user_pk(user_id: str) -> str:
-    return f"{USER_PREFIX}{user_id}"
-
-
-def wallet_pk(wallet: str) -> str:
-    """``WALLET#{wallet}``: the participant's ``SK`` and ``GSI_PK``."""
-    return f"{WALLET_PREFIX}{wallet}"
+user_pk = KeyPrefix(USER_PREFIX)
+#: ``WALLET#{wallet}``: the participant's ``SK`` and ``GSI_PK``.
+wallet_pk = KeyPrefix(WALLET_PREFIX)
 
 
 def participant_key(user_id: str, wallet: str) -> dict[str, str]:
@@ -52,14 +46,10 @@ def participant_keys(user_id: str, wallet: str) -> dict[str, str]:
     return {**participant_key(user_id, wallet), "GSI_PK": wallet_pk(wallet), "GSI_SK": user_pk(user_id)}
 
 
-def user_id_from_pk(pk: Any) -> str | None:
-    """The user id of ``USER#{id}``; ``None`` for anything else."""
-    return _strip(USER_PREFIX, pk)
-
-
-def wallet_from_sk(sk: Any) -> str | None:
-    """The wallet of ``WALLET#{wallet}``; ``None`` for anything else."""
-    return _strip(WALLET_PREFIX, sk)
+#: The user id of ``USER#{id}``; ``None`` for anything else.
+user_id_from_pk = user_pk.parse
+#: The wallet of ``WALLET#{wallet}``; ``None`` for anything else.
+wallet_from_sk = wallet_pk.parse
 
 
 def is_stats_key(pk: Any, sk: Any) -> bool:

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .base import KeyPrefix
+
 SYMBOL_DATE_INDEX = "gsi1-symbol-date"
 DATE_INDEX = "gsi2-date"
 STATUS_INDEX = "gsi3-status"
@@ -30,50 +32,36 @@ DAILY_SK = "DAILY"
 UPDATE_PREFIX = "UPDATE#"
 HISTORY_PREFIX = "HISTORY#"
 
-_TRADE = "TRADE#"
-_SYMBOL = "SYMBOL#"
-_DATE = "DATE#"
-_STATUS = "STATUS#"
-_CONFIG = "CONFIG#"
-_REPORT = "REPORT#"
-_MONTH = "MONTH#"
+trade_pk = KeyPrefix("TRADE#")
+update_sk = KeyPrefix(UPDATE_PREFIX)
+symbol_pk = KeyPrefix("SYMBOL#")
+#: ``gsi2pk`` of the trades created on a day (``YYYY-MM-DD``).
+date_pk = KeyPrefix("DATE#")
+status_pk = KeyPrefix("STATUS#")
+config_pk = KeyPrefix("CONFIG#")
+history_sk = KeyPrefix(HISTORY_PREFIX)
+report_pk = KeyPrefix("REPORT#")
+#: ``gsi1pk`` of the reports of a month (``YYYY-MM``).
+month_pk = KeyPrefix("MONTH#")
 
-
-def _strip(prefix: str, value: Any) -> str | None:
-    return value[len(prefix):] if isinstance(value, str) and value.startswith(prefix) else None
+#: The trade id of ``TRADE#{id}``; ``None`` for anything else.
+trade_id_from_pk = trade_pk.parse
+#: ``sk`` of a status-history row (``UPDATE#...``): not a trade.
+is_update_sk = update_sk.matches
+#: The date of ``REPORT#{date}``; ``None`` for anything else.
+report_date_from_pk = report_pk.parse
 
 
 # -- trades ----------------------------------------------------------------------------------------
-
-def trade_pk(trade_id: str) -> str:
-    return f"{_TRADE}{trade_id}"
-
 
 def trade_key(trade_id: str) -> dict[str, str]:
     """The key of a trade (its ``METADATA`` row)."""
     return {"pk": trade_pk(trade_id), "sk": TRADE_SK}
 
 
-def update_sk(at: str) -> str:
-    return f"{UPDATE_PREFIX}{at}"
-
-
 def update_key(trade_id: str, at: str) -> dict[str, str]:
     """The key of a trade's ``UPDATE#{at}`` status-history row."""
     return {"pk": trade_pk(trade_id), "sk": update_sk(at)}
-
-
-def symbol_pk(symbol: str) -> str:
-    return f"{_SYMBOL}{symbol}"
-
-
-def date_pk(day: str) -> str:
-    """``gsi2pk`` of the trades created on ``day`` (``YYYY-MM-DD``)."""
-    return f"{_DATE}{day}"
-
-
-def status_pk(status: str) -> str:
-    return f"{_STATUS}{status}"
 
 
 def trade_index_keys(symbol: str, status: str, at: str) -> dict[str, str]:
@@ -90,26 +78,12 @@ def is_trade_sk(sk: Any) -> bool:
     return sk == TRADE_SK
 
 
-def is_update_sk(sk: Any) -> bool:
-    """``sk`` of a status-history row (``UPDATE#...``): not a trade."""
-    return isinstance(sk, str) and sk.startswith(UPDATE_PREFIX)
-
-
 def is_trade(item: Mapping[str, Any]) -> bool:
     """A trade row (``sk == "METADATA"``), not an ``UPDATE#`` history row."""
     return is_trade_sk(item.get("sk"))
 
 
-def trade_id_from_pk(pk: Any) -> str | None:
-    """The trade id of ``TRADE#{id}``; ``None`` for anything else."""
-    return _strip(_TRADE, pk)
-
-
 # -- bot configuration -----------------------------------------------------------------------------
-
-def config_pk(config_type: str) -> str:
-    return f"{_CONFIG}{config_type}"
-
 
 def config_key(config_type: str) -> dict[str, str]:
     """``CONFIG#{config_type}`` / ``SETTINGS``."""
@@ -118,29 +92,19 @@ def config_key(config_type: str) -> dict[str, str]:
 
 def config_history_key(config_type: str, at: str) -> dict[str, str]:
     """``CONFIG#{config_type}`` / ``HISTORY#{at}``."""
-    return {"pk": config_pk(config_type), "sk": f"{HISTORY_PREFIX}{at}"}
+    return {"pk": config_pk(config_type), "sk": history_sk(at)}
 
 
 # -- daily reports ---------------------------------------------------------------------------------
 
 def report_key(day: str) -> dict[str, str]:
     """``REPORT#{day}`` / ``DAILY`` (``day`` is ``YYYY-MM-DD``)."""
-    return {"pk": f"{_REPORT}{day}", "sk": DAILY_SK}
-
-
-def month_pk(month: str) -> str:
-    """``gsi1pk`` of the reports of ``month`` (``YYYY-MM``)."""
-    return f"{_MONTH}{month}"
+    return {"pk": report_pk(day), "sk": DAILY_SK}
 
 
 def report_index_keys(day: str) -> dict[str, str]:
     """``gsi1pk`` / ``gsi1sk`` of the report of ``day`` (``YYYY-MM-DD``)."""
     return {"gsi1pk": month_pk(day[:7]), "gsi1sk": day}
-
-
-def report_date_from_pk(pk: Any) -> str | None:
-    """The date of ``REPORT#{date}``; ``None`` for anything else."""
-    return _strip(_REPORT, pk)
 
 
 def is_daily_sk(sk: Any) -> bool:
@@ -149,8 +113,8 @@ def is_daily_sk(sk: Any) -> bool:
 
 __all__ = [
     "DAILY_SK", "DATE_INDEX", "HISTORY_PREFIX", "MONTH_INDEX", "SETTINGS_SK", "STATUS_INDEX", "SYMBOL_DATE_INDEX",
-    "TRADE_SK", "UPDATE_PREFIX", "config_history_key", "config_key", "config_pk", "date_pk", "is_daily_sk",
-    "is_trade", "is_trade_sk", "is_update_sk", "month_pk", "report_date_from_pk", "report_index_keys", "report_key",
-    "status_pk", "symbol_pk", "trade_id_from_pk", "trade_index_keys", "trade_key", "trade_pk", "update_key",
-    "update_sk",
+    "TRADE_SK", "UPDATE_PREFIX", "config_history_key", "config_key", "config_pk", "date_pk", "history_sk",
+    "is_daily_sk", "is_trade", "is_trade_sk", "is_update_sk", "month_pk", "report_date_from_pk", "report_index_keys",
+    "report_key", "report_pk", "status_pk", "symbol_pk", "trade_id_from_pk", "trade_index_keys", "trade_key",
+    "trade_pk", "update_key", "update_sk",
 ]
