@@ -19,8 +19,9 @@ import os
 import random
 import threading
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from boto3.dynamodb.conditions import ConditionBase, ConditionExpressionBuilder
 
@@ -108,7 +109,8 @@ def get_item(conn: Connection, table: str, key: Mapping[str, Any], *, consistent
 
 
 def batch_get(conn: Connection, table: str, keys: Iterable[Mapping[str, Any]], *, consistent: bool = False,
-              max_attempts: int = 8, base_delay: float = 0.05, sleep: Callable[[float], None] = time.sleep) -> list[dict]:
+              max_attempts: int = 8, base_delay: float = 0.05,
+              sleep: Callable[[float], None] = time.sleep) -> list[dict]:
     """BatchGetItem in chunks of 100; unprocessed keys retried with jittered exponential backoff.
 
     Duplicate keys are requested once (DynamoDB rejects duplicates in one request). Raises
@@ -185,6 +187,21 @@ def _paginate(conn: Connection, operation: str, params: dict, *, limit: int | No
     return items[:limit] if limit is not None else items
 
 
+def _add_read_options(params: dict[str, Any], ex: _Expressions, *, index: str | None,
+                      filter: ConditionBase | None, attributes: Sequence[str] | None,
+                      page_size: int | None) -> dict[str, Any]:
+    """Index, filter, projection and page size of a Query or Scan; the expressions applied last."""
+    if index:
+        params["IndexName"] = index
+    if filter is not None:
+        params["FilterExpression"] = ex.build(filter, is_key_condition=False)
+    if attributes:
+        params["ProjectionExpression"] = ex.projection(attributes)
+    if page_size:
+        params["Limit"] = page_size
+    return ex.apply(params)
+
+
 def query(conn: Connection, table: str, key_condition: ConditionBase, *, index: str | None = None,
           filter: ConditionBase | None = None, attributes: Sequence[str] | None = None,
           limit: int | None = None, page_size: int | None = None, ascending: bool = True,
@@ -214,15 +231,7 @@ def query(conn: Connection, table: str, key_condition: ConditionBase, *, index: 
         "ScanIndexForward": ascending,
         "ConsistentRead": consistent,
     }
-    if index:
-        params["IndexName"] = index
-    if filter is not None:
-        params["FilterExpression"] = ex.build(filter, is_key_condition=False)
-    if attributes:
-        params["ProjectionExpression"] = ex.projection(attributes)
-    if page_size:
-        params["Limit"] = page_size
-    ex.apply(params)
+    _add_read_options(params, ex, index=index, filter=filter, attributes=attributes, page_size=page_size)
     where = f"{table}/{index}" if index else table
     return _paginate(conn, "Query", params, limit=limit, desc=f"query {where}", progress=progress, table=table)
 
@@ -250,15 +259,7 @@ def scan(conn: Connection, table: str, *, allow_full_scan: bool = False, index: 
     def base_params() -> dict:
         ex = _Expressions()
         params: dict[str, Any] = {"TableName": table, "ConsistentRead": consistent}
-        if index:
-            params["IndexName"] = index
-        if filter is not None:
-            params["FilterExpression"] = ex.build(filter, is_key_condition=False)
-        if attributes:
-            params["ProjectionExpression"] = ex.projection(attributes)
-        if page_size:
-            params["Limit"] = page_size
-        return ex.apply(params)
+        return _add_read_options(params, ex, index=index, filter=filter, attributes=attributes, page_size=page_size)
 
     if segments == 1:
         return _paginate(conn, "Scan", base_params(), limit=None, desc=f"scan {table}", progress=progress, table=table)
