@@ -57,7 +57,7 @@ DEFAULT_TABLE_NAMES: dict[str, str] = {
 }
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
-_CONFIG_KEYS = {"source", "region", "profile", "endpoint_url", "env", "project", "tables"}
+_CONFIG_KEYS = {"source", "region", "profile", "endpoint_url", "env", "project", "tables", "alerts"}
 
 
 @dataclass(frozen=True)
@@ -165,6 +165,8 @@ def load_toml(path: str | os.PathLike) -> dict:
     tables = data.get("tables", {})
     if not isinstance(tables, dict) or not all(isinstance(v, str) for v in tables.values()):
         raise ConfigError(f"{p}: [tables] must map logical names to strings", key="tables")
+    if not isinstance(data.get("alerts", {}), dict):
+        raise ConfigError(f"{p}: [alerts] must be a table of \"REPORT.summary_key\" = \"> 5\" rules", key="alerts")
     return data
 
 

@@ -13,7 +13,10 @@ request:
   and every table-name template (``{nope}`` is refused);
 - ``period``, ``start`` / ``end``, ``timezone``, ``as_of``;
 - each notebook parameter's type (from the parameters cell) and the report's own rules
-  (ranges, choices: :attr:`~dynamo_reports.reporting.registry.ReportDef.rules`).
+  (ranges, choices: :attr:`~dynamo_reports.reporting.registry.ReportDef.rules`);
+- the alert rules (``[alerts]`` in the TOML file, or ``alerts=``): report, summary key,
+  operator and threshold (:func:`~dynamo_reports.alerts.parse_rules`); the plan carries those
+  of the selected reports in :attr:`RunPlan.alerts`.
 
 A bad value raises :class:`~dynamo_reports.exceptions.ParameterError` (or ``ConfigError``)
 naming it. The as-of time is the one given, else the demo dataset's as-of on demo data, else
@@ -33,8 +36,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .config import Settings, load_settings
-from .exceptions import ParameterError
+from .alerts import AlertRule, parse_rules
+from .config import Settings, load_settings, load_toml
+from .exceptions import ConfigError, ParameterError
 from .redaction import has_secrets
 from .reporting.parameters import COMMON_PARAMETERS, ParamSpec, notebook_parameters, validate_parameters
 from .reporting.periods import Window, get_zone, resolve_period, window_from_dates
@@ -66,6 +70,8 @@ class RunPlan:
     #: environment for the kernels: an endpoint URL carrying secrets (user-info, a query
     #: string) reaches the kernel here, never as a notebook parameter that is stored
     kernel_env: Mapping[str, str] = field(default_factory=dict)
+    #: validated alert rules of the selected reports, evaluated by the runner after a good run
+    alerts: tuple[AlertRule, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -199,6 +205,23 @@ def _report_parameters(
     return cleaned
 
 
+def _alert_rules(config_file: Any, extra: Mapping[str, Any] | None,
+                 registry: Mapping[str, ReportDef]) -> tuple[AlertRule, ...]:
+    """The rules of the TOML file's ``[alerts]`` and of ``extra``, each validated (every report's,
+    not only the selected ones: a bad rule is refused whichever report runs)."""
+    rules: list[AlertRule] = []
+    if config_file:
+        path = Path(str(config_file)).expanduser()
+        table = load_toml(path).get("alerts")
+        try:
+            rules.extend(parse_rules(table, registry))
+        except ConfigError as e:
+            raise ConfigError(f"{path}: {e}", key=e.key) from None
+    if extra:
+        rules.extend(parse_rules(extra, registry))
+    return tuple(rules)
+
+
 def build_plan(
     reports: Iterable[str] = (),
     options: Mapping[str, Any] | None = None,
@@ -208,6 +231,7 @@ def build_plan(
     notebooks_dir: str | os.PathLike[str] | None = None,
     environ: Mapping[str, str] | None = None,
     now: datetime | None = None,
+    alerts: Mapping[str, Any] | None = None,
 ) -> RunPlan:
     """Validate everything about a run and resolve it; see the module docstring.
 
@@ -216,7 +240,8 @@ def build_plan(
     ``env``, ``project``, ``config_file``, ``period``, ``start``, ``end``, ``timezone``,
     ``as_of``); ``None`` = not given. ``parameters``: ``-p`` values (strings are coerced to
     the declared type); common names among them count as options. A name no selected
-    report declares is refused. Makes no request and starts nothing.
+    report declares is refused. ``alerts``: rules as in the TOML ``[alerts]`` table, added to
+    the file's. Makes no request and starts nothing.
     """
     registry = REPORTS if registry is None else registry
     merged, extras = _split(parameters or {}, options or {})
@@ -244,6 +269,7 @@ def build_plan(
     else:
         as_of = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     window = _resolve_window(merged, as_of)
+    rules = _alert_rules(merged.get("config_file"), alerts, registry)
 
     endpoint_parameter, kernel_env = _endpoint_parameter(settings.endpoint_url)
     common: dict[str, Any] = {
@@ -256,5 +282,6 @@ def build_plan(
                   for rdef in defs}
     embedded = settings.source == "demo" and not merged.get("endpoint_url")
     return RunPlan(settings=settings, window=window, as_of=as_of, reports=defs, parameters=per_report,
-                   notebooks=paths, embedded=embedded, kernel_env=kernel_env)
+                   notebooks=paths, embedded=embedded, kernel_env=kernel_env,
+                   alerts=tuple(r for r in rules if r.report in per_report))
 

@@ -21,7 +21,7 @@ from urllib.parse import quote
 from .registry import REPORTS, ReportDef
 from .summary import atomic_write_text
 
-__all__ = ["INDEX_NAME", "load_runs", "render_index", "write_index"]
+__all__ = ["INDEX_NAME", "fired_alerts", "load_runs", "render_index", "write_index"]
 
 INDEX_NAME = "index.html"
 
@@ -132,6 +132,24 @@ def _title_for(record: Mapping[str, Any], reports: Mapping[str, ReportDef]) -> s
     return reports[name].title if name in reports else name
 
 
+def fired_alerts(record: Mapping[str, Any]) -> list[str]:
+    """The messages of the alert rules that fired in a run (``run.json``'s ``alerts``)."""
+    alerts = record.get("alerts")
+    if not isinstance(alerts, list):
+        return []
+    return [str(a.get("message") or a.get("key") or "alert") for a in alerts
+            if isinstance(a, Mapping) and a.get("status") == "fired"]
+
+
+def _alert_mark(record: Mapping[str, Any]) -> str:
+    fired = fired_alerts(record)
+    if not fired:
+        return ""
+    items = "".join(f"<li>{escape(m)}</li>" for m in fired)
+    return (f' <span class="status status-alert" title="{len(fired)} alert rule(s) fired">ALERT</span>'
+            f'<ul class="alerts">{items}</ul>')
+
+
 def _headlines(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     values = record.get("headlines")
     if not isinstance(values, Mapping):
@@ -154,6 +172,9 @@ tbody tr:nth-child(even) { background: #fafafa; }
 .status-ok { color: #1a7f37; }
 .status-failed, .status-unreadable { color: #fff; background: #cf222e; padding: 1px 6px; border-radius: 3px; }
 tr.run-failed, tr.run-unreadable { background: #fdecea !important; }
+.status-alert { color: #1f2328; background: #ffd33d; padding: 1px 6px; border-radius: 3px; }
+tr.run-alert { background: #fff8c5 !important; }
+ul.alerts { margin: 4px 0 0; padding-left: 16px; color: #6f4e00; font-size: 12px; }
 .error { color: #8a1c12; font-size: 12px; margin-top: 4px; white-space: pre-wrap; }
 dl.headlines { margin: 0; display: grid; grid-template-columns: auto auto; gap: 0 10px; }
 dl.headlines dt { color: #666; }
@@ -210,7 +231,8 @@ def render_index(
                 f"<td>{e(title)} <code>{e(name)}</code></td>"
                 f'<td><a href="{e(quote(latest[name]))}">latest.html</a></td>'
                 f'<td>{e(_fmt_time(last.get("started")))} '
-                f'<span class="status status-{e(status)}">{e(status.upper())}</span></td>'
+                f'<span class="status status-{e(status)}">{e(status.upper())}</span>'
+                f'{_alert_mark(last) if last else ""}</td>'
                 "</tr>"
             )
         out.append("</tbody></table>")
@@ -237,7 +259,7 @@ def render_index(
                    if r.get("duration_s") is not None else "")
                 + "</td>",
             ]
-            status_html = f'<span class="status status-{e(status)}">{e(status.upper())}</span>'
+            status_html = f'<span class="status status-{e(status)}">{e(status.upper())}</span>' + _alert_mark(r)
             error = r.get("error")
             if isinstance(error, Mapping):
                 message = error.get("message") or " ".join(
@@ -266,7 +288,8 @@ def render_index(
                 if files.get(fname, True)
             ]
             cells.append(f'<td class="links">{"".join(links)}</td>')
-            out.append(f'<tr class="run-{e(status)}">' + "".join(cells) + "</tr>")
+            alert_class = " run-alert" if fired_alerts(r) else ""
+            out.append(f'<tr class="run-{e(status)}{alert_class}">' + "".join(cells) + "</tr>")
         out.append("</tbody></table>")
     out.append("</main></body></html>")
     return "\n".join(out) + "\n"

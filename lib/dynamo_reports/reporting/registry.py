@@ -126,11 +126,18 @@ class ReportDef:
     tables: tuple[str, ...] = field(default_factory=tuple)
     #: per parameter, what the report accepts beyond the type (checked before anything runs)
     rules: Mapping[str, Rule] = field(default_factory=dict, hash=False, compare=False)
+    #: the top-level keys of the report's summary.json: what alert rules may name (nested
+    #: paths below them and the virtual ``data_quality.total`` are allowed); empty = undeclared
+    summary_keys: tuple[str, ...] = field(default_factory=tuple)
+    #: unit of a summary value in notices (``"USD"``, ``"%"`` for a 0..1 ratio, ``"min"``);
+    #: ``"{quote_asset}"`` is replaced by that summary value
+    units: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         # accept lists for convenience, keep the dataclass hashable
         object.__setattr__(self, "headline_keys", tuple(self.headline_keys))
         object.__setattr__(self, "tables", tuple(self.tables))
+        object.__setattr__(self, "summary_keys", tuple(self.summary_keys))
 
     def notebook_path(self, directory: str | os.PathLike[str] | None = None) -> Path:
         """Absolute path of the notebook (in ``directory`` or :func:`notebooks_dir`)."""
@@ -156,17 +163,32 @@ REPORTS: Mapping[str, ReportDef] = _defs(
         {"symbols": Rule(each=Rule(not_empty=True)), "starting_balance": PRICE,
          "fee_rates": Rule(each=PRICE), "mark_prices": Rule(each=PRICE),
          "quote_asset": Rule(not_empty=True), "tolerance": COUNT},
+        summary_keys=("as_of", "by_symbol", "data_quality", "max_drawdown", "max_drawdown_pct", "profit_factor",
+                      "quote_asset", "read_units", "realized_pnl", "reconciliation", "source", "total_fees",
+                      "trade_count", "unconverted_fees", "unrealized_pnl", "win_rate", "window"),
+        units={"realized_pnl": "{quote_asset}", "unrealized_pnl": "{quote_asset}", "total_fees": "{quote_asset}",
+               "max_drawdown": "{quote_asset}", "win_rate": "share", "max_drawdown_pct": "%"},
     ),
     ReportDef(
         "participants", "participant_investment_report.ipynb", "SolanaShares participant investments", "000",
         ("total_invested", "participant_count", "gini"), ("solanashares",),
         {"top_n": POSITIVE_COUNT},
+        summary_keys=("active_participants", "as_of", "data_quality", "gini", "median_investment",
+                      "participant_count", "read_units", "source", "stats_drift", "top10_share", "total_invested",
+                      "window"),
+        units={"total_invested": "SOL", "median_investment": "SOL", "top10_share": "share"},
     ),
     ReportDef(
         "leads", "affiliate_leads_report.ipynb", "Commercive affiliate leads", "003",
         ("lead_count", "approval_rate", "commission_approved"),
         ("leads", "affiliate_links", "affiliate_stats"),
         {"duplicate_days": COUNT, "top_n": POSITIVE_COUNT},
+        summary_keys=("affiliates_without_stats", "approval_rate", "as_of", "by_status", "commission_approved",
+                      "commission_pending", "data_quality", "lead_count", "links_without_leads",
+                      "median_hours_to_review", "p90_hours_to_review", "read_units", "review_backlog", "source",
+                      "stats_drift", "top_affiliates", "total_commission", "window"),
+        units={"approval_rate": "share", "total_commission": "USD", "commission_approved": "USD",
+               "commission_pending": "USD", "median_hours_to_review": "h", "p90_hours_to_review": "h"},
     ),
     ReportDef(
         "capacity", "capacity_report.ipynb", "DynamoDB capacity and cost", "all five",
@@ -174,22 +196,41 @@ REPORTS: Mapping[str, ReportDef] = _defs(
         {"monthly_budget": COUNT, "messages_per_day": COUNT, "active_users": COUNT,
          "chat_poll_seconds": PRICE, "scale_factors": Rule(not_empty=True, each=PRICE),
          "prices": Rule(each=COUNT, validator=_price_overrides), "replay_events": COUNT},
+        summary_keys=("as_of", "break_even_scale", "by_system", "cache_savings", "cheapest_plan",
+                      "cheapest_total_monthly_cost", "data_quality", "free_tier", "free_tier_fit",
+                      "missing_tables", "monthly_budget", "prices", "read_units", "recommendations", "sensitivity",
+                      "source", "tables", "total_monthly_cost", "window", "within_budget"),
+        units={"total_monthly_cost": "USD/month", "cheapest_total_monthly_cost": "USD/month",
+               "monthly_budget": "USD/month"},
     ),
     ReportDef(
         "bot-config", "bot_config_audit.ipynb", "Discord bot configuration audit", "001",
         ("guilds", "channels", "cache_hit_ratio"), ("discord_config",),
         {"messages_per_day": COUNT, "uncached_sample": COUNT, "replay_seed": COUNT},
+        summary_keys=("as_of", "cache_hit_ratio", "cached", "channels", "data_quality", "guilds",
+                      "guilds_out_of_range", "guilds_with_channels", "index_mismatches", "invalid_tag_types",
+                      "orphans", "read_units", "replay", "source", "summary_preferences", "uncached",
+                      "unknown_timezones", "warmup_pages", "warmup_read_units", "warmup_requests", "window"),
+        units={"cache_hit_ratio": "share"},
     ),
     ReportDef(
         "distributions", "link_distribution_report.ipynb", "Flavaflav link distributions", "004",
         ("distributions", "members_served", "gini"),
         ("members", "inventory", "distributions", "lists"),
         {"top_n": POSITIVE_COUNT},
+        summary_keys=("active_lists", "as_of", "data_quality", "distributions", "gini", "links_available",
+                      "links_distributed", "members_never_served", "members_served", "read_units", "source",
+                      "top_n", "top_share", "window"),
+        units={"top_share": "share"},
     ),
     ReportDef(
         "support", "support_chat_report.ipynb", "Commercive support chat", "003",
         ("conversations_opened", "open_backlog", "median_minutes_to_first_reply"),
         ("conversations", "messages"),
+        summary_keys=("as_of", "awaiting_first_reply", "conversations_closed", "conversations_opened",
+                      "data_quality", "median_minutes_to_first_reply", "oldest_open_hours", "open_backlog",
+                      "p90_minutes_to_first_reply", "read_units", "source", "unread", "window"),
+        units={"median_minutes_to_first_reply": "min", "p90_minutes_to_first_reply": "min", "oldest_open_hours": "h"},
     ),
 )
 

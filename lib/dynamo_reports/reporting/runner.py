@@ -23,6 +23,10 @@ executed notebook and its HTML (the failing cell's traceback visible) are kept, 
 records the error, ``latest.html`` is left alone, the index is updated, and
 :class:`ReportError` is raised with ``run_dir`` set (and ``result``, the :class:`RunResult`).
 
+Alert rules (``plan.alerts``, :mod:`dynamo_reports.alerts`) are evaluated on the summary of a
+good run; ``run.json`` records every outcome under ``alerts`` and the index marks a run whose
+rules fired "ALERT". Such a run is still a good one: it replaces ``latest.html``.
+
 Kernel: papermill starts the kernel named in the notebook's kernelspec (``python3``).
 jupyter_client runs the native ``python3`` kernel with ``sys.executable``, i.e. the
 interpreter running this code (the project's virtualenv). A user-level ``python3``
@@ -53,6 +57,7 @@ from papermill.exceptions import PapermillExecutionError, strip_color
 from traitlets.config import Config
 
 from .. import __version__
+from ..alerts import AlertOutcome, evaluate
 from ..exceptions import ParameterError, ReportError
 from ..plan import RunPlan, build_plan
 from ..redaction import SENSITIVE_NAME, redact, redact_text, redact_url
@@ -89,10 +94,17 @@ class RunResult:
     notebook_path: Path | None = None
     latest_path: Path | None = None
     error_detail: dict[str, Any] | None = field(default=None, repr=False)
+    #: the plan's alert rules for this report, evaluated on its summary (a good run only)
+    alerts: list[AlertOutcome] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def fired_alerts(self) -> list[AlertOutcome]:
+        """The alert rules that fired (the run is still a good one: latest.html is updated)."""
+        return [o for o in self.alerts if o.fired]
 
     @property
     def duration_s(self) -> float:
@@ -393,6 +405,7 @@ def run_report(
 
         finished = started + timedelta(seconds=time.monotonic() - t0)
         status = "ok" if error is None else "failed"
+        outcomes = evaluate(plan.alerts, rdef.name, summary) if status == "ok" and summary is not None else []
         effective = {n: s.default for n, s in specs.items() if n not in RUNNER_PARAMETERS}
         effective.update(cleaned)
         record = {
@@ -408,6 +421,7 @@ def run_report(
             "parameters": safe_parameters(effective),
             "headlines": _headlines(rdef, summary) if status == "ok" else {},
             "error": error,
+            "alerts": [o.to_dict() for o in outcomes],
             "files": {
                 "html": "report.html" if has_html else None,
                 "notebook": "report.ipynb" if nb_out.is_file() else None,
@@ -442,10 +456,11 @@ def run_report(
         notebook_path=final / "report.ipynb" if (final / "report.ipynb").is_file() else None,
         latest_path=latest_path,
         error_detail=error,
+        alerts=outcomes,
     )
     if error is not None:
         where = f"; executed notebook: {result.notebook_path}" if result.notebook_path else ""
-        exc = ReportError(rdef.name, f"run {run_id} failed: {error['message']}{where}", run_dir=str(final))
-        exc.result = result  # type: ignore[attr-defined]
-        raise exc
+        failure = ReportError(rdef.name, f"run {run_id} failed: {error['message']}{where}", run_dir=str(final))
+        failure.result = result  # type: ignore[attr-defined]
+        raise failure
     return result
