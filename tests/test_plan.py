@@ -254,3 +254,17 @@ def test_a_failed_run_quoting_a_secret_endpoint_leaves_no_secret_in_any_file(tmp
     assert "http://127.0.0.1:9/" in texts["report.ipynb"]
     for name, text in texts.items():
         assert "hunter2" not in text and "s3cr3t" not in text and "demo-user" not in text, name
+
+
+def test_window_selection_is_half_open_and_leaves_missing_times_out():
+    import pandas as pd
+
+    from dynamo_reports.analytics.window import in_window
+
+    times = pd.Series(pd.to_datetime(["2025-06-01T00:00:00Z", "2025-06-01T23:59:59Z", "2025-06-02T00:00:00Z", None],
+                                     utc=True))
+    lo, hi = pd.Timestamp("2025-06-01", tz="UTC"), pd.Timestamp("2025-06-02", tz="UTC")
+    # [lo, hi): the first two are in, midnight of the 2nd is the first instant outside, NaT never counts
+    assert in_window(times, lo, hi).tolist() == [True, True, False, False]
+    assert in_window(times).tolist() == [True, True, True, False]
+    assert in_window(times, hi=lo).tolist() == [False, False, False, False]

@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import __version__
 from .analytics.quality import Findings
+from .analytics.window import in_window
 from .config import Settings
 from .connection import Connection
 
@@ -107,13 +108,7 @@ class ReportContext:
         return lo, hi
 
     def in_window(self, times: pd.Series) -> pd.Series:
-        lo, hi = self.bounds_utc()
-        mask = times.notna()
-        if lo is not None:
-            mask &= times >= lo
-        if hi is not None:
-            mask &= times < hi
-        return mask
+        return in_window(times, *self.bounds_utc())
 
     @property
     def window_label(self) -> str:

@@ -43,6 +43,7 @@ import pandas as pd
 
 from ..exceptions import ParameterError
 from .quality import Findings
+from .window import in_window
 
 __all__ = [
     "LEAD_STATUSES", "RULES", "STATS_FIELDS", "check_report_parameters",
@@ -137,13 +138,7 @@ def combine_leads(*frames: pd.DataFrame) -> pd.DataFrame:
 def select_window(leads: pd.DataFrame, lo: pd.Timestamp | None, hi: pd.Timestamp | None,
                   column: str = "created_at") -> pd.DataFrame:
     """Leads with ``lo <= column < hi`` (an open end when ``None``); rows without the time are left out."""
-    times = leads[column]
-    mask = times.notna()
-    if lo is not None:
-        mask &= times >= lo
-    if hi is not None:
-        mask &= times < hi
-    return leads[mask].reset_index(drop=True)
+    return leads[in_window(leads[column], lo, hi)].reset_index(drop=True)
 
 
 def _status(leads: pd.DataFrame) -> pd.Series:

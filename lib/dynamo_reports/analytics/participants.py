@@ -39,6 +39,7 @@ from . import concentration as _concentration
 from .quality import Findings
 from .quality import as_text as _text
 from .quality import is_missing as _missing
+from .window import in_window
 
 __all__ = [
     "BASE58_ALPHABET", "ClassifiedItems", "EARLIEST_PLAUSIBLE", "RULES", "STATS_FIELDS", "TIMESTAMPS",
@@ -440,11 +441,7 @@ def updated_in_window(participants: pd.DataFrame, *, start: pd.Timestamp | None,
                       end: pd.Timestamp | None) -> pd.DataFrame:
     """Participants whose ``updatedAt`` is in ``[start, end)`` and later than their ``createdAt``
     (a change after joining, not the creation itself), newest first."""
-    moved = participants["updated_ok"] & participants["updated_at"].notna()
-    if start is not None:
-        moved &= participants["updated_at"] >= start
-    if end is not None:
-        moved &= participants["updated_at"] < end
+    moved = participants["updated_ok"] & in_window(participants["updated_at"], start, end)
     moved &= participants["created_at"].isna() | (participants["updated_at"] > participants["created_at"])
     rows = participants[moved].sort_values(["updated_at", "key"], ascending=[False, True], kind="stable")
     return pd.DataFrame({

@@ -32,6 +32,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .quality import Findings
+from .window import in_window
 from .quality import as_text as _text
 
 __all__ = [
@@ -58,13 +59,7 @@ def describe_rules(findings: Findings) -> None:
     findings.describe_all(RULES)
 
 
-def _between(times: pd.Series, lo: pd.Timestamp | None, hi: pd.Timestamp | None) -> pd.Series:
-    mask = times.notna()
-    if lo is not None:
-        mask &= times >= lo
-    if hi is not None:
-        mask &= times < hi
-    return mask
+_between = in_window
 
 
 # -- conversations ------------------------------------------------------------------------------
