@@ -1,16 +1,21 @@
 """matplotlib helpers: one visual style for every report.
 
 Every chart has a title, labelled axes with units, readable dates and the same palette.
+
+Text is data, never markup: chart labels carry values from the tables (a trade strategy, an
+inventory quality), so matplotlib's math parsing (``$...$``) and TeX are off for every text
+the report style draws (:data:`TEXT_IS_DATA`). A strategy named ``$x^$`` is drawn as typed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import matplotlib
-
 PALETTE = ["#1f6f8b", "#e07a1f", "#3a9a5b", "#c23b3b", "#7a5ea8", "#8c6d46", "#d45d9e", "#6b6b6b"]
 GAIN, LOSS, NEUTRAL = "#3a9a5b", "#c23b3b", "#6b6b6b"
+
+#: rcParams that make every title, label, tick label, legend entry and annotation plain text
+TEXT_IS_DATA = {"text.parse_math": False, "text.usetex": False}
 
 
 def use_style() -> None:
@@ -31,6 +36,7 @@ def use_style() -> None:
         "font.size": 9,
         "legend.frameon": False,
         "svg.hashsalt": "dynamo-reports",
+        **TEXT_IS_DATA,
     })
 
 
@@ -38,6 +44,7 @@ def figure(title: str, *, xlabel: str = "", ylabel: str = "", size: tuple[float,
     """A new figure and axes with title and labels set."""
     import matplotlib.pyplot as plt
 
+    plt.rcParams.update(TEXT_IS_DATA)  # also when a notebook did not call use_style()
     fig, ax = plt.subplots(figsize=size) if size else plt.subplots()
     ax.set_title(title)
     if xlabel:
