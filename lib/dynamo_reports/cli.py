@@ -1,8 +1,12 @@
 """The ``dynamo-reports`` command.
 
-Exit status: 0 success; 2 bad parameters or configuration; 3 endpoint, credentials or a
-missing table; 1 a report that failed (its executed notebook is kept). Errors are one line on
-stderr, never a traceback (``--debug`` shows it).
+Exit status: 0 success; 1 a report that failed (its executed notebook is kept); 2 bad
+parameters or configuration (an alert rule, ``--publish``, a ``--notify`` secret missing from
+the environment included); 3 endpoint, credentials or a missing table (or ``--publish`` could
+not upload); 4 the reports ran and an alert rule fired (one line per fired rule on stderr).
+When several apply, the first of 1, 3, 4 wins. A notice that cannot be delivered changes
+nothing (it is logged and counted in run.json). Errors are one line on stderr, never a
+traceback (``--debug`` shows it).
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ import signal
 import subprocess
 import sys
 import threading
-from pathlib import Path
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .exceptions import (
@@ -33,24 +37,28 @@ from .redaction import redact_text
 if TYPE_CHECKING:
     from .config import Settings
     from .connection import Connection
+    from .delivery.notify import Channel
+    from .delivery.publish import Publisher
     from .plan import RunPlan
 
 log = logging.getLogger("dynamo_reports.cli")
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENDPOINT = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENDPOINT, EXIT_ALERT = 0, 1, 2, 3, 4
 PERIODS_HELP = "yesterday, last-7-days, last-30-days, month-to-date, previous-month, YYYY-MM, all"
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2
+    def error(self, message: str) -> NoReturn:  # one line, exit 2
         self.exit(EXIT_USAGE, f"dynamo-reports: error: {message}\n")
 
 
 def _connection_options(p: argparse.ArgumentParser, *, with_source: bool = True) -> None:
     if with_source:
         p.add_argument("--source", choices=["demo", "aws"], default=None,
-                       help="demo = embedded moto server with the demo dataset (default for run); aws = boto3's credential chain")
-    p.add_argument("--endpoint-url", default=None, help="any DynamoDB-compatible endpoint (also AWS_ENDPOINT_URL_DYNAMODB)")
+                       help="demo = embedded moto server with the demo dataset (default for run); "
+                            "aws = boto3's credential chain")
+    p.add_argument("--endpoint-url", default=None,
+                   help="any DynamoDB-compatible endpoint (also AWS_ENDPOINT_URL_DYNAMODB)")
     p.add_argument("--region", default=None, help="AWS region (default eu-west-3)")
     p.add_argument("--profile", default=None, help="AWS profile")
     p.add_argument("--env", default=None, help="value of the {env} table-name placeholder (default dev)")
@@ -77,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                      help="any other notebook parameter (repeatable)")
     run.add_argument("--output-dir", default="reports", help="default reports/")
+    run.add_argument("--notify", action="append", choices=["discord", "telegram"], default=[],
+                     help="one notice per run (repeatable); secrets from DYNAMO_REPORTS_DISCORD_WEBHOOK, "
+                          "DYNAMO_REPORTS_TELEGRAM_TOKEN and DYNAMO_REPORTS_TELEGRAM_CHAT_ID")
+    run.add_argument("--publish", default=None, metavar="s3://BUCKET/PREFIX",
+                     help="upload the run's HTML, latest.html and index.html (boto3 credentials, AWS_ENDPOINT_URL_S3)")
+    run.add_argument("--presign", type=int, default=None, metavar="SECONDS",
+                     help="with --publish: notices link a presigned URL valid this long (private buckets)")
 
     server = sub.add_parser("demo-server", help="keep the embedded DynamoDB up (for JupyterLab)")
     server.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0 = any free port; default 8000)")
@@ -197,6 +212,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                "timezone": args.timezone}
     plan = build_plan(names, options, dict(args.parameter))
     _check_output_dir(args.output_dir)
+    channels, publisher = _delivery_options(args)
 
     missing: dict[str, str] = {}
     if not plan.embedded:
@@ -219,9 +235,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
             print("starting the embedded DynamoDB with the demo dataset ...", file=sys.stderr)
             server = EmbeddedDynamo().start()
-            plan = plan.with_endpoint(server.endpoint_url)
+            plan = plan.with_endpoint(str(server.endpoint_url))
         os.environ.setdefault("DYNAMO_REPORTS_PROGRESS", "0")
-        code = _run_planned(plan, args.output_dir)
+        code = _run_planned(plan, args.output_dir, channels=channels, publisher=publisher)
         return EXIT_FAILED if missing else code
     finally:
         if server is not None:
@@ -251,23 +267,65 @@ def _preflight(settings: Settings) -> Connection:
     return conn
 
 
-def _run_planned(plan: RunPlan, output_dir: str) -> int:
+def _delivery_options(args: argparse.Namespace) -> tuple[list[Channel], Publisher | None]:
+    """``--notify`` secrets present in the environment, ``--publish`` a valid bucket and credentials
+    found: checked before anything runs (exit 2, or 3 for missing credentials)."""
+    from .delivery.notify import channels_from_env
+    from .delivery.publish import Publisher
+
+    channels = channels_from_env(args.notify, os.environ)
+    if args.presign is not None and not args.publish:
+        raise ParameterError("presign", "only makes sense with --publish")
+    if not args.publish:
+        return channels, None
+    publisher = Publisher.from_url(args.publish, presign_seconds=args.presign)
+    import boto3
+
+    from .exceptions import CredentialsError
+
+    if boto3.session.Session().get_credentials() is None:
+        raise CredentialsError("--publish: no AWS credentials found for S3 (profile, environment, SSO or role)")
+    return channels, publisher
+
+
+def _run_planned(plan: RunPlan, output_dir: str, *, channels: Sequence[Channel] = (),
+                 publisher: Publisher | None = None) -> int:
+    from .delivery.after_run import deliver
     from .reporting.runner import run_report
 
-    failures = 0
+    failures = alerts = publish_failures = 0
     for name in plan.names:
+        run_dir: Any = None
+        error = None
         try:
             result = run_report(name, output_dir=output_dir, plan=plan)
+            run_dir = result.run_dir
+            print(f"{name}: {result.html_path}")
+            for outcome in result.fired_alerts:
+                alerts += 1
+                print(f"dynamo-reports: {name}: ALERT {redact_text(outcome.message)}", file=sys.stderr)
         except ReportError as e:
             failures += 1
+            run_dir, error = e.run_dir, redact_text(str(e))
             where = f" (executed notebook kept in {e.run_dir})" if e.run_dir else ""
-            print(f"dynamo-reports: {name}: FAILED: {redact_text(str(e))}{where}", file=sys.stderr)
-            continue
-        print(f"{name}: {result.html_path}")
+            print(f"dynamo-reports: {name}: FAILED: {error}{where}", file=sys.stderr)
+        if channels or publisher is not None:
+            done = deliver(name, output_dir, run_dir, channels=channels, publisher=publisher, error=error)
+            if done.publish_error:
+                publish_failures += 1
+                print(f"dynamo-reports: {name}: publish FAILED: {redact_text(done.publish_error)}", file=sys.stderr)
+            elif publisher is not None and done.link:
+                print(f"{name}: published {redact_text(done.link)}")
     index = Path(output_dir) / "index.html"
     if index.exists():
         print(f"index: {index.resolve()}")
-    return EXIT_FAILED if failures else EXIT_OK
+    if publisher is not None and not publish_failures:
+        print(f"published to {publisher.url}/ ({len(set(publisher.uploaded))} object(s) uploaded)")
+    if failures:
+        return EXIT_FAILED
+    if publish_failures:
+        return EXIT_ENDPOINT
+    return EXIT_ALERT if alerts else EXIT_OK
 
 
 # -- servers, tables, seed ----------------------------------------------------------------------
@@ -335,7 +393,8 @@ def cmd_tables(args: argparse.Namespace) -> int:
             print(f"{'exists ' if name in existing else 'created'} {name}")
         return EXIT_OK
     if args.json:
-        print(json.dumps([{**s.describe(), "table_name": settings.table_name(s.logical)} for s in ALL_TABLES], indent=2))
+        print(json.dumps([{**s.describe(), "table_name": settings.table_name(s.logical)} for s in ALL_TABLES],
+                         indent=2))
         return EXIT_OK
     for doc, module in SYSTEMS.items():
         print(f"{doc} {module.TITLE}")
@@ -380,7 +439,6 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 def cmd_lab(args: argparse.Namespace) -> int:
     from .demo.server import EmbeddedDynamo
-
     from .reporting.registry import notebooks_dir
 
     notebooks = notebooks_dir()

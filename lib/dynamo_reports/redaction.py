@@ -6,7 +6,9 @@ What counts as a secret:
   (``?token=...``), wherever a URL appears in a text;
 - the value of anything *named* like a key, secret, token, password, credential, signature
   or authorization, in a mapping (``{"aws_secret_access_key": ...}``) or written in a text as
-  ``name=value`` / ``name: value``.
+  ``name=value`` / ``name: value``;
+- secrets carried in a URL's path by the notice services: a Discord webhook's token
+  (``/api/webhooks/{id}/{token}``) and a Telegram bot token (``/bot{id}:{secret}/``, also bare).
 
 Used for notebook parameters and the executed notebook (papermill metadata, outputs,
 tracebacks), ``run.json``, the index, the HTML export and every line on stderr.
@@ -53,6 +55,19 @@ _ASSIGNMENT = re.compile(
 )
 
 
+# Discord webhook tokens (in a URL path) and Telegram bot tokens (123456:ABC-..., in a path or bare)
+_PATH_SECRETS = re.compile(
+    r"(?P<webhook>/api/(?:v\d+/)?webhooks/\d+/)[A-Za-z0-9_.\-]+"
+    r"|(?:(?P<bot>\bbot)|\b)\d{5,}:[A-Za-z0-9_\-]{20,}"
+)
+
+
+def _clean_path_secret(match: re.Match[str]) -> str:
+    if match["webhook"]:
+        return match["webhook"] + REDACTED
+    return (match["bot"] or "") + REDACTED
+
+
 def _clean_url_match(match: re.Match[str]) -> str:
     return match["scheme"] + match["host"] + match["path"]
 
@@ -69,7 +84,7 @@ def has_secrets(url: str | None) -> bool:
 
 def redact_text(text: str) -> str:
     """``text`` with every URL cleaned (:func:`redact_url`) and every sensitive ``name=value`` masked."""
-    cleaned = _URL.sub(_clean_url_match, text)
+    cleaned = _PATH_SECRETS.sub(_clean_path_secret, _URL.sub(_clean_url_match, text))
     return _ASSIGNMENT.sub(lambda m: f"{m['name']}{m['sep']}{m['quote']}{REDACTED}", cleaned)
 
 
@@ -82,7 +97,8 @@ def redact_mapping(values: Mapping[str, Any]) -> dict[str, Any]:
 def redact(value: Any) -> Any:
     """Redact any JSON-like value: texts (:func:`redact_text`), mappings, lists."""
     if isinstance(value, str):
-        return redact_text(value) if ("://" in value or _ASSIGNMENT.search(value)) else value
+        return redact_text(value) if ("://" in value or _ASSIGNMENT.search(value) or _PATH_SECRETS.search(value)) \
+            else value
     if isinstance(value, Mapping):
         return redact_mapping(value)
     if isinstance(value, list | tuple):
