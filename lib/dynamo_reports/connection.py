@@ -3,7 +3,9 @@
 Every DynamoDB call made through a :class:`Connection` goes through :meth:`Connection.call`,
 which
 
-* refuses write operations on a read-only connection *before* anything is sent;
+* refuses, on a read-only connection, every operation outside :data:`READ_ONLY_OPERATIONS`
+  *before* anything is sent, whatever its spelling (``"put_item"``, ``"putItem"``); the same
+  guard sits on the boto3 client's own events, so ``conn.client.put_item(...)`` is refused too;
 * records the request in the :class:`RequestMeter` (operation, table, index, items returned
   and examined, bytes, and read/write units computed by AWS's sizing rules from the items
   themselves — a local emulator's ``ConsumedCapacity`` figures are placeholders);
@@ -12,6 +14,7 @@ which
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -23,6 +26,10 @@ from typing import Any
 import boto3
 import botocore.config
 import botocore.exceptions
+import botocore.session
+from botocore.retries import quota as retry_quota
+from botocore.retries import standard as standard_retries
+from botocore.retries.base import BaseRetryableChecker
 
 from . import capacity
 from .config import Settings
@@ -35,6 +42,7 @@ from .exceptions import (
     ReadOnlyError,
     TableNotFoundError,
     ThrottlingError,
+    UnknownNameError,
 )
 
 log = logging.getLogger(__name__)
@@ -57,6 +65,38 @@ WRITE_OPERATIONS = WRITE_OPERATIONS | {"ExecuteStatement", "BatchExecuteStatemen
 
 DATA_READ_OPERATIONS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
 
+# What a read-only connection lets through, named one by one: the data reads and the metadata
+# reads (every Describe* / List* operation of the DynamoDB API). Everything else is refused,
+# including PartiQL (ExecuteStatement can write) and any operation AWS adds later.
+READ_ONLY_OPERATIONS = DATA_READ_OPERATIONS | frozenset(
+    {
+        "DescribeBackup", "DescribeBulkOperation", "DescribeContinuousBackups", "DescribeContributorInsights",
+        "DescribeEndpoints", "DescribeExport", "DescribeGlobalTable", "DescribeGlobalTableSettings",
+        "DescribeImport", "DescribeKinesisStreamingDestination", "DescribeLimits", "DescribeTable",
+        "DescribeTableReplicaAutoScaling", "DescribeTimeToLive",
+        "ListBackups", "ListBulkOperations", "ListContributorInsights", "ListExports", "ListGlobalTables",
+        "ListImports", "ListTables", "ListTagsOfResource",
+    }
+)
+
+# The operations report runs make on AWS (a subset of READ_ONLY_OPERATIONS): what
+# docs/iam/reports-readonly-policy.json grants (see dynamo_reports.iam). ListTables is only
+# the reachability check of a non-AWS endpoint, so AWS never sees it from a report run.
+REPORT_OPERATIONS = ("DescribeTable", "DescribeTimeToLive", "GetItem", "BatchGetItem", "Query", "Scan")
+
+# Faults in bounded time. A report connection waits at most CONNECT_TIMEOUT to connect and
+# READ_TIMEOUT for each read from the socket; a timeout or a dropped connection is tried
+# TRANSPORT_MAX_ATTEMPTS times in all (a silent endpoint fails after about 2 x 6 s).
+# Throttling is retried up to RETRY_MAX_ATTEMPTS attempts in all, with botocore's standard
+# backoff (random, 1 s doubling per attempt) capped at RETRY_MAX_BACKOFF: at 30 % throttling a
+# request fails with probability 0.3 ** 12 (5e-7); at 100 % it fails after at most
+# 1+2+4+5*8 = 47 s of backoff (about 24 s on average).
+CONNECT_TIMEOUT = 3
+READ_TIMEOUT = 6
+TRANSPORT_MAX_ATTEMPTS = 2
+RETRY_MAX_ATTEMPTS = 12
+RETRY_MAX_BACKOFF = 5.0
+
 
 @dataclass
 class RequestRecord:
@@ -74,6 +114,7 @@ class RequestRecord:
     estimated: bool = False  # True when units had to be estimated (filtered scans, updates)
     duration_ms: float = 0.0
     error: str | None = None
+    throttled: int = 0  # attempts DynamoDB throttled (retried by the client) before this answer
 
 
 class RequestMeter:
@@ -115,6 +156,7 @@ class RequestMeter:
             "bytes_returned": sum(r.bytes_returned for r in recs),
             "read_units": round(sum(r.read_units for r in recs), 4),
             "write_units": round(sum(r.write_units for r in recs), 4),
+            "throttled": sum(r.throttled for r in recs),
         }
 
     def to_frame(self, records: Iterable[RequestRecord] | None = None):
@@ -171,6 +213,9 @@ class Connection:
         self.read_only = settings.read_only if read_only is None else read_only
         self.meter = meter if meter is not None else RequestMeter()
         self.client = client if client is not None else make_client(settings, session=session)
+        count_throttles(self.client)
+        if self.read_only:  # at the client's event level: direct client calls are refused too
+            guard_read_only(self.client)
         # physical table name -> GSI key attributes, for write-unit amplification
         self._gsi_keys: dict[str, list[_IndexKeys]] = {}
 
@@ -191,19 +236,26 @@ class Connection:
 
     # -- calls ----------------------------------------------------------------------------
     def call(self, operation: str, **params: Any) -> dict:
-        """Call one DynamoDB API operation (``"Query"``, ``"GetItem"``...) by its AWS name."""
-        if self.read_only and operation in WRITE_OPERATIONS:
+        """Call one DynamoDB API operation (``"Query"``, ``"GetItem"``...) by its AWS name.
+
+        Any spelling of the name works (``"put_item"``, ``"putItem"``); on a read-only
+        connection anything outside :data:`READ_ONLY_OPERATIONS` raises :class:`ReadOnlyError`
+        before a request is built.
+        """
+        operation = canonical_operation(operation)
+        if self.read_only and operation not in READ_ONLY_OPERATIONS:
             raise ReadOnlyError(operation)
         method = getattr(self.client, _snake(operation))
         started = time.perf_counter()
         table = _tables_of(params)
+        _THROTTLES.count = 0
         try:
             response = method(**params)
         except botocore.exceptions.ClientError as e:
             self.meter.add(
                 RequestRecord(operation, table, params.get("IndexName"),
                               duration_ms=(time.perf_counter() - started) * 1000,
-                              error=e.response.get("Error", {}).get("Code"))
+                              error=e.response.get("Error", {}).get("Code"), throttled=_THROTTLES.count)
             )
             error = translate_error(e, operation=operation, table=table)
             if isinstance(error, TableNotFoundError) and table:
@@ -214,6 +266,7 @@ class Connection:
                                   endpoint=self.settings.endpoint_url) from e
         record = meter_record(operation, params, response, gsi_keys=self._gsi_keys)
         record.duration_ms = (time.perf_counter() - started) * 1000
+        record.throttled = _THROTTLES.count
         self.meter.add(record)
         return response
 
@@ -251,12 +304,98 @@ def _snake(operation: str) -> str:
     return "".join(out)
 
 
-def make_client(settings: Settings, *, session: boto3.session.Session | None = None):
-    """A low-level DynamoDB client: standard retry mode, bounded timeouts."""
+@functools.cache
+def _operations_by_key() -> dict[str, str]:
+    model = botocore.session.get_session().get_service_model("dynamodb")
+    return {name.lower(): name for name in model.operation_names}
+
+
+def canonical_operation(operation: str) -> str:
+    """The AWS name of a DynamoDB operation given in any spelling: ``put_item``, ``putItem`` -> ``PutItem``."""
+    key = str(operation).replace("_", "").replace("-", "").lower()
+    try:
+        return _operations_by_key()[key]
+    except KeyError:
+        raise UnknownNameError(str(operation), f"{operation!r} is not a DynamoDB operation") from None
+
+
+def _refuse_unless_read(model: Any = None, **_: Any) -> None:
+    """``before-parameter-build`` handler: nothing outside READ_ONLY_OPERATIONS is even built."""
+    name = getattr(model, "name", None)
+    if name not in READ_ONLY_OPERATIONS:
+        raise ReadOnlyError(str(name))
+
+
+def guard_read_only(client: Any) -> None:
+    """Make a boto3 DynamoDB client read-only: every operation outside READ_ONLY_OPERATIONS raises
+    :class:`ReadOnlyError` before its request is built, so nothing reaches the server.
+
+    The guard belongs to the client (each boto3 client has its own event handlers): a
+    connection that shares a guarded client is read-only too. Objects without botocore events
+    (test stubs) are left alone; :meth:`Connection.call` checks them.
+    """
+    events = getattr(getattr(client, "meta", None), "events", None)
+    if events is not None:
+        events.register("before-parameter-build.dynamodb", _refuse_unless_read,
+                        unique_id="dynamo-reports-read-only")
+
+
+_THROTTLES = threading.local()  # throttled attempts of the call in progress, per thread
+
+
+def _count_throttle(response: Any = None, **_: Any) -> None:
+    """``needs-retry`` handler (one event per attempt): count the throttled answers."""
+    if response is not None and response[1].get("Error", {}).get("Code") in THROTTLING_CODES:
+        _THROTTLES.count = getattr(_THROTTLES, "count", 0) + 1
+
+
+def count_throttles(client: Any) -> None:
+    """Count, per call, the attempts DynamoDB throttled (``RequestRecord.throttled``)."""
+    events = getattr(getattr(client, "meta", None), "events", None)
+    if events is not None:
+        events.register("needs-retry.dynamodb", _count_throttle, unique_id="dynamo-reports-throttle-count")
+
+
+class _BoundedRetryConditions(BaseRetryableChecker):
+    """botocore's standard retry conditions, with fewer attempts for timeouts and lost connections."""
+
+    def __init__(self, max_attempts: int, transport_max_attempts: int) -> None:
+        self._standard = standard_retries.StandardRetryConditions(max_attempts=max_attempts)
+        self._transport_max_attempts = transport_max_attempts
+
+    def is_retryable(self, context: Any) -> bool:
+        if context.caught_exception is not None and context.attempt_number >= self._transport_max_attempts:
+            return False
+        return bool(self._standard.is_retryable(context))
+
+
+def _install_retry_policy(client: Any) -> None:
+    """Replace the standard retry handler of a client by the bounded one (same pieces, other limits)."""
+    events = client.meta.events
+    events.unregister("needs-retry.dynamodb", unique_id="retry-config-dynamodb")
+    adapter = standard_retries.RetryEventAdapter()
+    detector = standard_retries.ThrottlingErrorDetector(adapter)
+    quota = standard_retries.RetryQuotaChecker(retry_quota.RetryQuota(), detector)
+    handler = standard_retries.RetryHandler(
+        retry_policy=standard_retries.RetryPolicy(
+            retry_checker=_BoundedRetryConditions(RETRY_MAX_ATTEMPTS, TRANSPORT_MAX_ATTEMPTS),
+            retry_backoff=standard_retries.ExponentialBackoff(
+                max_backoff=RETRY_MAX_BACKOFF, service_name="dynamodb", throttling_detector=detector),
+        ),
+        retry_event_adapter=adapter,
+        retry_quota=quota,
+        service_name="dynamodb",
+    )
+    events.register("after-call.dynamodb", quota.release_retry_quota)
+    events.register("needs-retry.dynamodb", handler.needs_retry, unique_id="retry-config-dynamodb")
+
+
+def make_client(settings: Settings, *, session: boto3.session.Session | None = None) -> Any:
+    """A low-level DynamoDB client: bounded timeouts, throttling retried with backoff (see the constants)."""
     config = botocore.config.Config(
-        retries={"mode": "standard", "max_attempts": 5},
-        connect_timeout=5,
-        read_timeout=30,
+        retries={"mode": "standard", "total_max_attempts": RETRY_MAX_ATTEMPTS},
+        connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=READ_TIMEOUT,
         user_agent_extra="dynamo-reports",
     )
     kwargs: dict[str, Any] = {"region_name": settings.region, "config": config}
@@ -271,7 +410,9 @@ def make_client(settings: Settings, *, session: boto3.session.Session | None = N
         # Local emulators (moto, DynamoDB Local) accept any credentials; real ones are never needed.
         kwargs["aws_access_key_id"] = "demo"
         kwargs["aws_secret_access_key"] = "demo"
-    return session.client("dynamodb", **kwargs)
+    client = session.client("dynamodb", **kwargs)
+    _install_retry_policy(client)
+    return client
 
 
 def connect(settings: Settings | None = None, *, read_only: bool = False, **settings_kwargs) -> Connection:
@@ -324,8 +465,10 @@ def translate_error(error: Exception, *, operation: str, table: str | None = Non
         if code in {"UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
                     "InvalidClientTokenId", "MissingAuthenticationTokenException"}:
             return CredentialsError(f"AWS rejected the credentials ({code}): {message}")
-        error_class = ThrottlingError if code in THROTTLING_CODES else DynamoDBRequestError
-        return error_class(operation, table, code, message, cancellation_reasons(error.response))
+        if code in THROTTLING_CODES:
+            retries = error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+            return ThrottlingError(operation, table, code, message, attempts=int(retries or 0) + 1)
+        return DynamoDBRequestError(operation, table, code, message, cancellation_reasons(error.response))
     if isinstance(error, botocore.exceptions.NoCredentialsError):
         return CredentialsError(
             "no AWS credentials found (profile, environment, SSO or role); "

@@ -37,7 +37,18 @@ class DynamoDBRequestError(DynamoReportsError):
 
 
 class ThrottlingError(DynamoDBRequestError):
-    """DynamoDB kept throttling a request after the client's retries (``code`` says which limit)."""
+    """DynamoDB kept throttling a request after the client's retries (``code`` says which limit).
+
+    ``attempts`` is how many times the request was sent (0 when unknown).
+    """
+
+    def __init__(self, operation: str, table: str | None, code: str, message: str,
+                 cancellation_reasons: Iterable[str] = (), *, attempts: int = 0):
+        super().__init__(operation, table, code, message, cancellation_reasons)
+        self.attempts = attempts
+        if attempts:
+            self.args = (f"{self.args[0]} (throttled: still throttled after {attempts} attempts; "
+                         "raise the table's capacity or run the report later)",)
 
 
 class DataError(DynamoReportsError, ValueError):
