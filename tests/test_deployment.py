@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from dynamo_reports.analytics.deployment import (
     billing_mode,
     deployed_indexes,
@@ -12,7 +14,7 @@ from dynamo_reports.analytics.deployment import (
 )
 from dynamo_reports.analytics.quality import Findings
 from dynamo_reports.connection import Connection
-from dynamo_reports.exceptions import AccessDeniedError
+from dynamo_reports.exceptions import AccessDeniedError, DynamoDBRequestError
 from dynamo_reports.systems import ALL_TABLES
 from dynamo_reports.systems.deployment import check_deployment, describe_time_to_live, survey_tables
 
@@ -83,3 +85,23 @@ def test_a_denied_describe_table_is_a_row_note_not_a_failure(dynamo, monkeypatch
     assert survey.denied == {"DescribeTable"} and len(survey.present) == 2  # existence unknown: kept
     check = check_deployment(conn, survey, {})
     assert list(check.rows["note"]) == ["dynamodb:DescribeTable denied"] * 2
+
+
+def test_ttl_of_an_endpoint_without_describe_time_to_live(dynamo, monkeypatch):
+    conn = dynamo.connect(read_only=True)
+
+    def unsupported(operation, **params):
+        raise DynamoDBRequestError(operation, params.get("TableName"), "UnknownOperationException", "nope")
+
+    monkeypatch.setattr(conn, "call", unsupported)
+    assert describe_time_to_live(conn, "trades") == "unknown (DescribeTimeToLive not supported by this endpoint)"
+    # "unknown" is not "ENABLED": the documented TTL is listed as a difference, with what is known
+    assert not ttl_enabled(describe_time_to_live(conn, "trades"))
+
+    def failing(operation, **params):
+        raise DynamoDBRequestError(operation, params.get("TableName"), "InternalServerError", "boom")
+
+    monkeypatch.setattr(conn, "call", failing)
+    with pytest.raises(DynamoDBRequestError) as caught:
+        describe_time_to_live(conn, "trades")
+    assert caught.value.code == "InternalServerError"

@@ -15,10 +15,13 @@ import pandas as pd
 from ..analytics.deployment import billing_mode, deployed_indexes, deployment_differences
 from ..analytics.quality import Findings
 from ..connection import Connection
-from ..exceptions import AccessDeniedError, TableNotFoundError
+from ..exceptions import AccessDeniedError, DynamoDBRequestError, TableNotFoundError
 from .base import TableSpec
 
 __all__ = ["DeploymentCheck", "TableSurvey", "check_deployment", "describe_time_to_live", "survey_tables"]
+
+# Error codes of endpoints that do not implement an operation (DynamoDB Local, other compatible stores).
+_UNSUPPORTED_CODES = frozenset({"UnknownOperationException", "NotImplementedException"})
 
 
 @dataclass
@@ -71,11 +74,19 @@ def survey_tables(conn: Connection, specs: Iterable[TableSpec], findings: Findin
 
 
 def describe_time_to_live(conn: Connection, logical: str) -> str:
-    """The table's TTL as deployed: ``"ENABLED <attribute>"``, ``"DISABLED"``, or ``"denied (<action>)"``."""
+    """The table's TTL as deployed: ``"ENABLED <attribute>"``, ``"DISABLED"``, or ``"denied (<action>)"``.
+
+    An endpoint that does not implement DescribeTimeToLive answers ``"unknown (...)"``; any other
+    request error is raised.
+    """
     try:
         answer = conn.call("DescribeTimeToLive", TableName=conn.table_name(logical))
     except AccessDeniedError as e:
         return f"denied ({e.action})"
+    except DynamoDBRequestError as e:
+        if e.code in _UNSUPPORTED_CODES:  # a DynamoDB-compatible endpoint without TTL support
+            return "unknown (DescribeTimeToLive not supported by this endpoint)"
+        raise
     desc = answer.get("TimeToLiveDescription", {})
     return f"{desc.get('TimeToLiveStatus', '')} {desc.get('AttributeName', '')}".strip()
 
