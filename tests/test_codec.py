@@ -28,7 +28,7 @@ def test_floats_go_through_their_shortest_repr_not_binary():
 @pytest.mark.parametrize("raw,expected", [
     ("2025-03-01T10:00:00Z", "2025-03-01T10:00:00+00:00"),
     ("2025-03-01T11:00:00+01:00", "2025-03-01T10:00:00+00:00"),
-    ("2025-03-01T10:00:00", "2025-03-01T10:00:00+00:00"),           # naive -> UTC
+    ("2025-03-01T11:00:00.250+0100", "2025-03-01T10:00:00.250000+00:00"),  # fraction, offset without colon
     (Decimal("1740823200000"), "2025-03-01T10:00:00+00:00"),         # epoch ms (000's numbers)
     (1740823200, "2025-03-01T10:00:00+00:00"),                       # epoch seconds
     ("1740823200000", "2025-03-01T10:00:00+00:00"),
@@ -40,6 +40,26 @@ def test_timestamps_in_every_form(raw, expected):
 @pytest.mark.parametrize("raw", ["yesterday", "2025-13-45", True, {"a": 1}])
 def test_unreadable_timestamps(raw):
     assert codec.parse_timestamp(raw) is None
+
+
+# Issue 11, item 11: pandas guessed these (clock time for "now"/"today", both day orders for the
+# slashed dates, a naive time as UTC); only ISO 8601 with Z/offset and epoch numbers are read.
+@pytest.mark.parametrize("raw", [
+    "now", "today", "31/12/2025", "12/31/2025", "2025-03-01T10:00:00", "2025-03-01", "2025-03-01 10:00:00Z",
+    "2025-13-45T00:00:00Z", "2025-02-30T00:00:00Z", "NaN", "inf", "-1", "1e10", "Mar 1 2025 10:00 UTC",
+    "20250301T100000Z", Decimal("-1"), float("inf"),
+])
+def test_only_iso_8601_with_offset_and_epoch_numbers_are_read(raw):
+    assert codec.parse_timestamp(raw) is None
+
+
+def test_strictly_unreadable_timestamps_are_listed_per_column():
+    # rows 1 and 2 are unreadable ("now", "31/12/2025"); row 3 is missing (not a finding)
+    items = [{"id": "a", "at": "2025-03-01T10:00:00Z"}, {"id": "b", "at": "now"},
+             {"id": "c", "at": "31/12/2025"}, {"id": "d"}]
+    frame = codec.items_to_frame(items, timestamps=["at"], numbers=())
+    assert frame.attrs["invalid_timestamps"] == {"at": [1, 2]}
+    assert frame["at"].isna().tolist() == [False, True, True, True]
 
 
 def test_frame_has_expected_columns_even_when_empty():

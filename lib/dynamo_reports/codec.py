@@ -15,10 +15,12 @@ Conversion table (boto3's :mod:`boto3.dynamodb.types` does the per-value work)::
 Numbers stay :class:`~decimal.Decimal` until :func:`items_to_frame` is asked for floats
 (the default, for analysis) or keeps them exact (``numbers="decimal"``).
 
-Timestamps: ISO 8601 strings with any offset (``2025-03-01T10:00:00Z``,
-``2025-03-01T11:00:00+01:00``) and epoch numbers (milliseconds when above 10^11, else
-seconds) all become UTC :class:`pandas.Timestamp`. Unreadable ones become ``NaT`` and are
-listed in ``frame.attrs["invalid_timestamps"]`` so reports count them.
+Timestamps are read strictly (:func:`parse_timestamp`): ISO 8601 date-times with ``Z`` or an
+offset (``2025-03-01T10:00:00Z``, ``2025-03-01T11:00:00.5+01:00``) and epoch numbers (a
+DynamoDB number or a string of digits; milliseconds when above 10^11, else seconds) become UTC
+:class:`pandas.Timestamp`. Nothing else is guessed: ``now``, ``today``, ``31/12/2025``,
+``12/31/2025``, a date-time without an offset, ``NaN`` or a month 13 are unreadable. Unreadable
+ones become ``NaT`` and are listed in ``frame.attrs["invalid_timestamps"]`` so reports count them.
 """
 
 from __future__ import annotations
@@ -26,14 +28,22 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
 from .exceptions import ParameterError
 
 EPOCH_MS_THRESHOLD = 10**11  # epoch seconds reach 10^11 in the year 5138
+
+#: the one timestamp text form read: ISO 8601 / RFC 3339 date-time with seconds optional, a
+#: fraction optional, and ``Z`` or a ``±HH:MM`` / ``±HHMM`` offset required
+ISO_TIMESTAMP_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})")
+_EPOCH_TEXT_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _prepare(value: Any) -> Any:
@@ -103,7 +113,12 @@ def item_to_python(item: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
 # -- timestamps ----------------------------------------------------------------------------------
 
 def parse_timestamp(value: Any) -> pd.Timestamp | None:
-    """A timestamp in any form the tables use -> UTC Timestamp; ``None`` when unreadable/missing."""
+    """A timestamp in a form the tables use -> UTC Timestamp; ``None`` when unreadable or missing.
+
+    Strict: an ISO 8601 date-time with ``Z`` or an offset (:data:`ISO_TIMESTAMP_RE`), or an epoch
+    number (int/Decimal/float or a string of digits, >= 0). ``"now"``, ``"31/12/2025"``, a naive
+    ``"2025-03-01T10:00:00"`` and every other form give ``None``: callers report it as a finding.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, pd.Timestamp):
@@ -128,10 +143,12 @@ def parse_timestamp(value: Any) -> pd.Timestamp | None:
         text = value.strip()
         if not text:
             return None
-        if text.lstrip("-").replace(".", "", 1).isdigit():
+        if _EPOCH_TEXT_RE.fullmatch(text):
             return parse_timestamp(Decimal(text))
+        if not ISO_TIMESTAMP_RE.fullmatch(text):
+            return None
         try:
-            ts = pd.Timestamp(text)
+            ts = pd.Timestamp(text.replace(",", "."))
         except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
             return None
         if ts is pd.NaT:
