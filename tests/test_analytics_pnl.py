@@ -9,14 +9,38 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dynamo_reports.analytics.pnl import (
-    BREACH_COLUMNS, BY_STRATEGY_COLUMNS, BY_SYMBOL_COLUMNS, CURVE_COLUMNS, DAILY_COLUMNS,
-    DAILY_RECONCILIATION_COLUMNS, FILL_COLUMNS, OPEN_LOT_COLUMNS, OUTCOME_COLUMNS, SELL_COLUMNS,
-    UNREALIZED_COLUMNS, by_strategy, by_symbol, convert_fees, daily_summary, equity_curve, fifo_realized,
-    last_prices, limit_breaches, max_drawdown, prepare_trades, reconcile_bot_pnl, reconcile_daily,
-    select_window, trade_stats, unconverted_fees, unrealized_pnl,
+    BREACH_COLUMNS,
+    BY_STRATEGY_COLUMNS,
+    BY_SYMBOL_COLUMNS,
+    CURVE_COLUMNS,
+    DAILY_COLUMNS,
+    DAILY_RECONCILIATION_COLUMNS,
+    FILL_COLUMNS,
+    OPEN_LOT_COLUMNS,
+    OUTCOME_COLUMNS,
+    SELL_COLUMNS,
+    UNREALIZED_COLUMNS,
+    by_strategy,
+    by_symbol,
+    convert_fees,
+    daily_summary,
+    equity_curve,
+    fifo_realized,
+    last_prices,
+    limit_breaches,
+    max_drawdown,
+    prepare_trades,
+    reconcile_bot_pnl,
+    reconcile_daily,
+    select_window,
+    trade_stats,
+    unconverted_fees,
+    unrealized_pnl,
+    usable_limits,
 )
 from dynamo_reports.analytics.quality import Findings
 from dynamo_reports.exceptions import ParameterError
@@ -611,3 +635,19 @@ def test_fifo_conserves_quantity_and_money(rows, mark):
     buy_cost = fills.loc[fills["side"] == "BUY", "quote_quantity"].sum()
     expected = matched_proceeds + lots["quantity"].sum() * mark - buy_cost
     assert sells["realized_pnl"].sum() + un["unrealized"].sum() == approx(expected, abs=1e-6)
+
+
+def test_usable_limits_keep_only_non_negative_numbers():
+    # Issue 11, item 10: CONFIG#limits.max_trades_per_day = "twelve" crashed the P&L chart's
+    # float(limits["max_trades_per_day"]). Worked by hand: "twelve" is a String (finding), -3 is
+    # negative (finding), NaN is not a number (finding), D(7) is kept as 7.0; the three others
+    # are not CHECKED_LIMITS (max_drawdown_percent) or missing.
+    findings = Findings()
+    got = usable_limits({"max_trades_per_day": "twelve", "max_amount_per_trade": D(-3),
+                         "cooldown_minutes": float("nan"), "max_drawdown_percent": "x"}, findings)
+    assert got == {}
+    assert findings.counts()["bad_limit"] == 3
+    assert [r["detail"] for r in findings.rows] == ["max_trades_per_day='twelve'", "max_amount_per_trade=Decimal('-3')",
+                                                   "cooldown_minutes=nan"]
+    assert usable_limits({"max_trades_per_day": D(7), "cooldown_minutes": None}) == {"max_trades_per_day": 7.0}
+    assert usable_limits(None) == {}

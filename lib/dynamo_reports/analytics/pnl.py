@@ -51,8 +51,9 @@ import datetime as dt
 import math
 import re
 from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -66,10 +67,11 @@ from .quality import nonblank_text as _text
 __all__ = [
     "FILL_COLUMNS", "OUTCOME_COLUMNS", "SELL_COLUMNS", "OPEN_LOT_COLUMNS", "UNREALIZED_COLUMNS",
     "CURVE_COLUMNS", "BOT_PNL_COLUMNS", "DAILY_COLUMNS", "DAILY_FIELDS", "DAILY_RECONCILIATION_COLUMNS",
-    "BREACH_COLUMNS", "BY_SYMBOL_COLUMNS", "BY_STRATEGY_COLUMNS",
+    "BREACH_COLUMNS", "CHECKED_LIMITS", "BY_SYMBOL_COLUMNS", "BY_STRATEGY_COLUMNS",
     "prepare_trades", "convert_fees", "unconverted_fees", "select_window", "fifo_realized",
     "last_prices", "unrealized_pnl", "trade_stats", "equity_curve", "max_drawdown",
-    "reconcile_bot_pnl", "daily_summary", "reconcile_daily", "limit_breaches", "by_symbol", "by_strategy",
+    "reconcile_bot_pnl", "daily_summary", "reconcile_daily", "usable_limits", "limit_breaches", "by_symbol",
+    "by_strategy",
 ]
 
 TABLE = "trades"
@@ -800,7 +802,7 @@ def daily_summary(fills: pd.DataFrame, sells: pd.DataFrame, *, fee_rates: Mappin
             row["total_fees"] += fill.fee_quote
             row["fees_unconverted"] += int(fill.fee_unconverted)
     if not sells.empty:
-        for day, pnl in zip(_local_day(sells["created_at"], timezone), sells["realized_pnl"]):
+        for day, pnl in zip(_local_day(sells["created_at"], timezone), sells["realized_pnl"], strict=True):
             day_row(day)["pnl_absolute"] += float(pnl)
     return _frame([days[d] for d in sorted(days)], DAILY_COLUMNS)
 
@@ -869,6 +871,33 @@ def reconcile_daily(daily: pd.DataFrame, report_items: Iterable[Mapping[str, Any
 
 # -- limits -------------------------------------------------------------------------------------------
 
+#: the CONFIG#limits settings the report checks and draws
+CHECKED_LIMITS = ("max_trades_per_day", "max_amount_per_trade", "cooldown_minutes")
+
+
+def usable_limits(limits: Mapping[str, Any] | None, findings: Findings | None = None) -> dict[str, float]:
+    """The ``CONFIG#limits`` values (:data:`CHECKED_LIMITS`) that are non-negative numbers, as floats.
+
+    A missing limit is left out; one that is not a number (``"twelve"``, a String ``"12"``, NaN)
+    or is negative is left out too and, with ``findings``, is a ``bad_limit`` finding — the
+    report checks and draws only the limits listed here.
+    """
+    limits = dict(limits or {})
+    if findings is not None:
+        findings.describe("bad_limit", "a CONFIG#limits value is not a non-negative number: not checked")
+    values: dict[str, float] = {}
+    for name in CHECKED_LIMITS:
+        number, status = _number(limits.get(name))
+        if status == "not a number" or (number is not None and number < 0):
+            if findings is not None:
+                findings.add("bad_limit", trading_keys.config_pk("limits"), f"{name}={limits.get(name)!r}",
+                             table="bot_config")
+            continue
+        if number is not None:
+            values[name] = number
+    return values
+
+
 def limit_breaches(fills: pd.DataFrame, limits: Mapping[str, Any] | None, *, timezone: str = "UTC",
                    findings: Findings | None = None) -> pd.DataFrame:
     """Fills that broke the ``CONFIG#limits`` settings (:data:`BREACH_COLUMNS`).
@@ -882,19 +911,7 @@ def limit_breaches(fills: pd.DataFrame, limits: Mapping[str, Any] | None, *, tim
     A missing limit is not checked; a limit that is not a number is a ``bad_limit`` finding
     (in ``findings`` when given) and is not checked either.
     """
-    limits = dict(limits or {})
-    if findings is not None:
-        findings.describe("bad_limit", "a CONFIG#limits value is not a non-negative number: not checked")
-    values: dict[str, float] = {}
-    for name in ("max_trades_per_day", "max_amount_per_trade", "cooldown_minutes"):
-        number, status = _number(limits.get(name))
-        if status == "not a number" or (number is not None and number < 0):
-            if findings is not None:
-                findings.add("bad_limit", trading_keys.config_pk("limits"), f"{name}={limits.get(name)!r}",
-                             table="bot_config")
-            continue
-        if number is not None:
-            values[name] = number
+    values = usable_limits(limits, findings)
     rows: list[dict[str, Any]] = []
     if fills.empty:
         return _frame(rows, BREACH_COLUMNS)
