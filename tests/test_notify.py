@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-from fakes import FakeWebhook, dead_url
 
 from dynamo_reports.delivery.after_run import deliver
 from dynamo_reports.delivery.notify import (
@@ -22,6 +21,7 @@ from dynamo_reports.delivery.notify import (
 from dynamo_reports.exceptions import ParameterError
 from dynamo_reports.redaction import redact_text
 from dynamo_reports.reporting.registry import REPORTS
+from fakes import FakeWebhook, dead_url
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 HOOK_SECRET = "s3cr3t-webhook-token_XYZ"
@@ -194,7 +194,7 @@ def test_a_dead_webhook_fails_quietly_without_leaking_the_secret():
     sleeps = Sleeps()
     result = send(_discord(dead_url()), "x", sleep=sleeps, max_attempts=3)
     assert not result.ok and result.attempts == 3 and result.status is None and sleeps == [1.0, 2.0]
-    assert HOOK_SECRET not in result.error and "ConnectionRefused" in result.error or "URLError" in result.error
+    assert HOOK_SECRET not in result.error and ("ConnectionRefused" in result.error or "URLError" in result.error)
 
 
 # -- after a run: recorded, the report untouched -----------------------------------------------------

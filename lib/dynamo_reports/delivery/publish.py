@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..exceptions import ParameterError
 from ..reporting.summary import atomic_write_text
@@ -152,20 +153,21 @@ class Publisher:
 
     def link(self, relative: str) -> str:
         """The URL of an uploaded file for a notice: presigned when ``presign_seconds`` is set."""
-        params = {"Bucket": self.bucket, "Key": self.key(relative)}
-        if self.presign_seconds:
-            return str(self._client().generate_presigned_url("get_object", Params=params,
-                                                             ExpiresIn=self.presign_seconds))
         import boto3
         from botocore import UNSIGNED
         from botocore.config import Config
 
-        # the same endpoint, region and addressing style, unsigned: a plain object URL
+        params = {"Bucket": self.bucket, "Key": self.key(relative)}
         client = self._client()
-        plain = boto3.session.Session().client("s3", region_name=client.meta.region_name,
-                                                endpoint_url=client.meta.endpoint_url,
-                                                config=Config(signature_version=UNSIGNED))
-        return str(plain.generate_presigned_url("get_object", Params=params)).split("?", 1)[0]
+        # the same endpoint and region: signed with SigV4 (X-Amz-Expires), or unsigned for a plain URL
+        endpoint = client.meta.endpoint_url
+        aws = (urlsplit(endpoint).hostname or "").endswith((".amazonaws.com", ".amazonaws.com.cn"))
+        signer = boto3.session.Session().client(
+            "s3", region_name=client.meta.region_name, endpoint_url=None if aws else endpoint,
+            config=Config(signature_version="s3v4" if self.presign_seconds else UNSIGNED))
+        if self.presign_seconds:
+            return str(signer.generate_presigned_url("get_object", Params=params, ExpiresIn=self.presign_seconds))
+        return str(signer.generate_presigned_url("get_object", Params=params)).split("?", 1)[0]
 
     # -- what to upload -----------------------------------------------------------------------
 
