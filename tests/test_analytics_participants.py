@@ -175,7 +175,8 @@ def test_each_rule_fires_on_its_item_and_only_there():
     counts = findings.counts()
     assert counts == {
         "unknown_type": 2, "wallet_not_base58": 1, "wallet_wrong_length": 1, "wallet_shared_by_users": 1,
-        "user_with_several_wallets": 1, "negative_investment": 0, "non_numeric_investment": 0,
+        "user_with_several_wallets": 1, "negative_investment": 0, "implausible_investment": 0,
+        "non_numeric_investment": 0,
         "missing_timestamp": 1, "unreadable_timestamp": 1, "impossible_timestamp": 2, "index_key_mismatch": 1,
         "global_stats_missing": 0, "global_stats_drift": 0, "global_stats_stale": 0,
     }
@@ -232,3 +233,21 @@ def test_weeks_start_on_local_mondays_across_a_dst_change():
     growth = pa.weekly_growth(participants, start=lo, end=hi, as_of=AS_OF, timezone="Europe/Paris")
     assert [str(w) for w in growth["week"]] == ["2025-03-24", "2025-03-31"]
     assert growth["new participants"].tolist() == [1, 1]
+
+
+def test_absurd_investment_is_a_finding_and_left_out_of_the_sums():
+    # Issue 11: investedAmount 1E+120 poisoned total_invested unflagged. Worked by hand: amounts
+    # 2 and 3 are valid (total 5, median 2.5); 1E+120 is beyond the 10^9 SOL bound -> one
+    # implausible_investment finding, left out of the sums; 10^9 itself is at the bound, kept.
+    items = [item("1", wallet("A"), Decimal("2")), item("2", wallet("B"), Decimal("3")),
+             item("3", wallet("C"), Decimal("1E+120"))]
+    _, participants, findings = analyse(items)
+    assert findings.counts()["implausible_investment"] == 1
+    keys = findings.to_frame().set_index("rule")["key"]
+    assert keys["implausible_investment"] == f"USER#3 / WALLET#{wallet('C')}"
+    head = pa.headline(participants)
+    assert head["total_invested"] == pytest.approx(5.0)
+    assert head["median_investment"] == pytest.approx(2.5)
+    assert pa.MAX_PLAUSIBLE_INVESTMENT_SOL == Decimal(10) ** 9
+    _, _, at_bound = analyse([item("4", wallet("D"), Decimal(10) ** 9)])
+    assert at_bound.counts()["implausible_investment"] == 0

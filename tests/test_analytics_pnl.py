@@ -20,6 +20,8 @@ from dynamo_reports.analytics.pnl import (
     DAILY_COLUMNS,
     DAILY_RECONCILIATION_COLUMNS,
     FILL_COLUMNS,
+    MAX_PLAUSIBLE_PRICE,
+    MAX_PLAUSIBLE_QUANTITY,
     OPEN_LOT_COLUMNS,
     OUTCOME_COLUMNS,
     SELL_COLUMNS,
@@ -651,3 +653,25 @@ def test_usable_limits_keep_only_non_negative_numbers():
                                                    "cooldown_minutes=nan"]
     assert usable_limits({"max_trades_per_day": D(7), "cooldown_minutes": None}) == {"max_trades_per_day": 7.0}
     assert usable_limits(None) == {}
+
+
+def test_absurd_magnitudes_stay_out_of_fifo():
+    # Issue 11: a 1E+120 quantity poisoned realized P&L, fees and volume unflagged. Worked by hand:
+    # "ok" BUY 1 @ 100 and SELL 1 @ 110 are kept (realized 110 - 100 = 10); "huge" BUY 1E+120 @ 100
+    # is a bad_quantity (bound 1e9), "dear" BUY 1 @ 2E+9 a bad_price (bound 1e9), "neg" BUY -2 @ 100
+    # a bad_quantity (negative): none of the three reaches FIFO, so the SELL matches the "ok" lot only.
+    items = [
+        trade("ok", "BUY", 1, 100, "2025-03-01T10:00:00Z"),
+        trade("huge", "BUY", "1E+120", 100, "2025-03-01T10:01:00Z"),
+        trade("dear", "BUY", 1, "2E+9", "2025-03-01T10:02:00Z"),
+        trade("neg", "BUY", -2, 100, "2025-03-01T10:03:00Z"),
+        trade("out", "SELL", 1, 110, "2025-03-01T11:00:00Z"),
+    ]
+    fills, _, findings = prepared(items)
+    counts = {r: n for r, n in findings.counts().items() if n}
+    assert counts == {"bad_quantity": 2, "bad_price": 1}
+    assert set(findings.to_frame()["key"]) == {"TRADE#huge", "TRADE#dear", "TRADE#neg"}
+    assert set(fills["trade_id"]) == {"ok", "out"}
+    sells, _, _ = fifo_realized(fills)
+    assert sells["realized_pnl"].sum() == approx(10.0)
+    assert MAX_PLAUSIBLE_QUANTITY == 1e9 and MAX_PLAUSIBLE_PRICE == 1e9

@@ -25,9 +25,10 @@ Totals are summed exactly (``Decimal``) before they become floats, so the reconc
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,8 @@ from .quality import is_missing as _missing
 from .window import in_window
 
 __all__ = [
-    "BASE58_ALPHABET", "ClassifiedItems", "EARLIEST_PLAUSIBLE", "RULES", "STATS_FIELDS", "TIMESTAMPS",
+    "BASE58_ALPHABET", "ClassifiedItems", "EARLIEST_PLAUSIBLE", "MAX_PLAUSIBLE_INVESTMENT_SOL", "RULES",
+    "STATS_FIELDS", "TIMESTAMPS",
     "amount_quantiles", "check_global_stats", "classify_items", "concentration", "describe_rules", "format_duration",
     "gini", "global_stats_staleness", "headline", "herfindahl", "participant_frame",
     "reconcile_global_stats", "shorten_wallet", "stats_drift", "top_investors", "updated_in_window",
@@ -54,6 +56,9 @@ TIMESTAMPS = ("createdAt", "updatedAt")
 STATS_FIELDS = ("totalInvested", "participantCount", "activeParticipants")
 #: Before this, a timestamp is impossible (the bot, and most of Solana, did not exist).
 EARLIEST_PLAUSIBLE = pd.Timestamp("2020-01-01", tz="UTC")
+#: Plausibility bound of one participant's investedAmount (issue 11): more SOL than exist
+#: (total supply about 6 x 10^8 SOL in 2025) is typed data, e.g. ``1E+120``, not an investment.
+MAX_PLAUSIBLE_INVESTMENT_SOL = Decimal(10) ** 9
 
 #: Every data-quality rule of the report: name -> what it checks.
 RULES: dict[str, str] = {
@@ -63,6 +68,8 @@ RULES: dict[str, str] = {
     "wallet_shared_by_users": "one wallet claimed by several Discord users",
     "user_with_several_wallets": "one Discord user with several participant items (the document assumes one)",
     "negative_investment": "investedAmount below 0 (left out of sums, quantiles and concentration)",
+    "implausible_investment": "investedAmount above the plausibility bound MAX_PLAUSIBLE_INVESTMENT_SOL "
+                              "(left out of sums, quantiles and concentration)",
     "non_numeric_investment": "investedAmount missing or not a number (left out of sums, quantiles and concentration)",
     "missing_timestamp": "createdAt or updatedAt missing",
     "unreadable_timestamp": "createdAt or updatedAt present but not a readable time",
@@ -224,7 +231,10 @@ def participant_frame(participants: pd.DataFrame, findings: Findings, *, as_of: 
                 else f"investedAmount is {type(raw_amount).__name__} {raw_amount!r}, not a number")
         elif exact < 0:
             add("negative_investment", f"investedAmount is {exact} (negative)")
-        valid = exact is not None and exact >= 0
+        elif exact > MAX_PLAUSIBLE_INVESTMENT_SOL:
+            add("implausible_investment", f"investedAmount is {exact} SOL, beyond the plausibility bound "
+                                          f"{MAX_PLAUSIBLE_INVESTMENT_SOL:,} SOL")
+        valid = exact is not None and 0 <= exact <= MAX_PLAUSIBLE_INVESTMENT_SOL
 
         ok = {}
         missing, unreadable, impossible = [], [], []

@@ -67,7 +67,8 @@ from .quality import nonblank_text as _text
 __all__ = [
     "FILL_COLUMNS", "OUTCOME_COLUMNS", "SELL_COLUMNS", "OPEN_LOT_COLUMNS", "UNREALIZED_COLUMNS",
     "CURVE_COLUMNS", "BOT_PNL_COLUMNS", "DAILY_COLUMNS", "DAILY_FIELDS", "DAILY_RECONCILIATION_COLUMNS",
-    "BREACH_COLUMNS", "CHECKED_LIMITS", "BY_SYMBOL_COLUMNS", "BY_STRATEGY_COLUMNS",
+    "BREACH_COLUMNS", "CHECKED_LIMITS", "MAX_PLAUSIBLE_QUANTITY", "MAX_PLAUSIBLE_PRICE", "BY_SYMBOL_COLUMNS",
+    "BY_STRATEGY_COLUMNS",
     "prepare_trades", "convert_fees", "unconverted_fees", "select_window", "fifo_realized",
     "last_prices", "unrealized_pnl", "trade_stats", "equity_curve", "max_drawdown",
     "reconcile_bot_pnl", "daily_summary", "reconcile_daily", "usable_limits", "limit_breaches", "by_symbol",
@@ -81,6 +82,13 @@ UNKNOWN_ASSET = "(unknown)"
 MISSING = "(missing)"
 NO_STRATEGY = "(none)"
 _QTY_EPS = 1e-9  # relative: a lot (or a SELL) whose rest is below 1e-9 of its size is closed
+
+#: Plausibility bounds (issue 11): a fill beyond them is a ``bad_quantity`` / ``bad_price`` finding
+#: and stays out of FIFO, P&L, fees and volume. One order of the bot is ``amount`` (100 USDT by
+#: default) of one symbol: 10^9 base units (a billion BTC, ETH or even a low-priced coin) or a
+#: price above 10^9 USDT per unit cannot be a real fill; ``1E+120`` is typed data, not trading.
+MAX_PLAUSIBLE_QUANTITY = 1e9
+MAX_PLAUSIBLE_PRICE = 1e9
 
 RULES = {
     "not_an_item": "an entry of the input is not an item (mapping)",
@@ -401,8 +409,16 @@ def _read_fill(item: Mapping[str, Any], key: Any, symbol: str | None, quote_asse
     elif quantity is None or quantity <= 0:
         problem("bad_quantity", f"quantity={item.get('quantity')!r}")
         usable = False
+    elif quantity > MAX_PLAUSIBLE_QUANTITY:
+        problem("bad_quantity", f"quantity={item.get('quantity')!r} is beyond the plausibility bound "
+                                f"{MAX_PLAUSIBLE_QUANTITY:g}; left out of FIFO")
+        quantity, usable = None, False
     price, p_status = _number(item.get("price"))
-    if p_status != "ok" or price <= 0:
+    if p_status == "ok" and price > MAX_PLAUSIBLE_PRICE:
+        problem("bad_price", f"price={item.get('price')!r} is beyond the plausibility bound "
+                             f"{MAX_PLAUSIBLE_PRICE:g}; left out of FIFO")
+        usable = False
+    elif p_status != "ok" or price <= 0:
         rule, detail = ("missing_price", "no price") if p_status == "missing" else \
             ("bad_price", f"price={item.get('price')!r}")
         quote, _ = _number(item.get("quote_quantity"))
