@@ -92,9 +92,10 @@ class TTLCache(Generic[V]):
             entry = self._entries.get(key)
             return entry is not None and not self._expired(entry[1])
 
-    def put(self, key: Hashable, value: V, *, ttl: float | None | object = _MISSING) -> None:
+    def put(self, key: Hashable, value: V | _NotFoundType, *, ttl: float | None | object = _MISSING) -> None:
         with self._lock:
             life = self.ttl if ttl is _MISSING else ttl
+            assert life is None or isinstance(life, int | float)
             self._entries[key] = (value, None if life is None else self.clock() + life)
             self.stats.size = len(self._entries)
 

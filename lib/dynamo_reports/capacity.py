@@ -475,7 +475,7 @@ def _scale_read(units: int, consistent: bool) -> float:
 
 
 def read_units_for_get(
-    size_bytes: int, consistent: bool = False, transactional: bool = False
+    size_bytes: float, consistent: bool = False, transactional: bool = False
 ) -> float:
     """Read units of one GetItem.
 
@@ -523,12 +523,12 @@ def read_units_for_batch_get(sizes: Iterable[int], consistent: bool = False) -> 
     return sum(_scale_read(_strong_read_units(s), consistent) for s in checked)
 
 
-def _page_read_units(sizes: Iterable[int], consistent: bool, name: str) -> float:
+def _page_read_units(sizes: Iterable[float], consistent: bool, name: str) -> float:
     checked = _check_sizes(sizes, name)
     return _scale_read(_strong_read_units(sum(checked)), consistent)
 
 
-def read_units_for_query(sizes: Iterable[int], consistent: bool = False) -> float:
+def read_units_for_query(sizes: Iterable[float], consistent: bool = False) -> float:
     """Read units of one Query request (one page): sum the sizes, then round up.
 
     Parameters
@@ -565,7 +565,7 @@ def read_units_for_scan(sizes: Iterable[int], consistent: bool = False) -> float
     return _page_read_units(sizes, consistent, "sizes")
 
 
-def split_into_pages(sizes: Iterable[int], page_bytes: int = MAX_PAGE_BYTES) -> list[list[int]]:
+def split_into_pages(sizes: Iterable[float], page_bytes: int = MAX_PAGE_BYTES) -> list[list[float]]:
     """Group item sizes into the pages a Query or Scan would read.
 
     A page takes items in order until the next item would take it past
@@ -586,8 +586,8 @@ def split_into_pages(sizes: Iterable[int], page_bytes: int = MAX_PAGE_BYTES) -> 
     checked = _check_sizes(sizes, "sizes")
     if _check_count(page_bytes, "page_bytes") == 0:
         raise DataError("page_bytes must be > 0")
-    pages: list[list[int]] = [[]]
-    current = 0
+    pages: list[list[float]] = [[]]
+    current = 0.0
     for size in checked:
         if pages[-1] and current + size > page_bytes:
             pages.append([])
@@ -597,7 +597,7 @@ def split_into_pages(sizes: Iterable[int], page_bytes: int = MAX_PAGE_BYTES) -> 
     return pages
 
 
-def read_units_for_pages(pages: Iterable[Iterable[int]], consistent: bool = False) -> float:
+def read_units_for_pages(pages: Iterable[Iterable[float]], consistent: bool = False) -> float:
     """Read units of a paginated Query or Scan: :func:`read_units_for_query` per page.
 
     Parameters
@@ -625,7 +625,7 @@ def _write_units(size_bytes: float) -> int:
     return max(1, math.ceil(size_bytes / WRITE_UNIT_BYTES))
 
 
-def write_units_for_item(size_bytes: int, transactional: bool = False) -> float:
+def write_units_for_item(size_bytes: float, transactional: bool = False) -> float:
     """Write units of writing (or deleting) one item of ``size_bytes``.
 
     Rounded up to the next 1 KB, at least 1 (a conditional write that fails
@@ -703,10 +703,8 @@ def gsi_write_units(
         _check_count(before_size, "before_size")
     if after_size is not None:
         _check_count(after_size, "after_size")
-    if before_size is None and after_size is None:
-        return 0
     if before_size is None:
-        return _write_units(after_size)
+        return 0 if after_size is None else _write_units(after_size)
     if after_size is None:
         return _write_units(before_size)
     if key_changed:

@@ -31,6 +31,7 @@ from .exceptions import (
     ParameterError,
     ReportError,
     TableNotFoundError,
+    ThrottlingError,
 )
 from .redaction import redact_text
 
@@ -133,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"dynamo-reports: error: {redact_text(str(e))}", file=sys.stderr)
         if isinstance(e, (ParameterError, ConfigError)):
             return EXIT_USAGE
-        if isinstance(e, (EndpointError, TableNotFoundError)):
+        if isinstance(e, (EndpointError, TableNotFoundError, ThrottlingError)):  # throttled beyond retries: 3
             return EXIT_ENDPOINT
         return EXIT_FAILED
 

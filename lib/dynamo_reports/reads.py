@@ -127,11 +127,12 @@ def batch_get(conn: Connection, table: str, keys: Iterable[Mapping[str, Any]], *
     wire_keys = list(unique.values())
     items: list[dict] = []
     for start in range(0, len(wire_keys), BATCH_GET_LIMIT):
-        pending = {table: {"Keys": wire_keys[start:start + BATCH_GET_LIMIT], "ConsistentRead": consistent}}
+        pending: dict[str, Any] = {
+            table: {"Keys": wire_keys[start:start + BATCH_GET_LIMIT], "ConsistentRead": consistent}}
         for attempt in range(max_attempts):
             response = conn.call("BatchGetItem", RequestItems=pending)
             items.extend(codec.item_to_python(i) for i in response.get("Responses", {}).get(table, []))
-            pending = response.get("UnprocessedKeys") or {}
+            pending = dict(response.get("UnprocessedKeys") or {})
             if not pending:
                 break
             delay = base_delay * (2 ** attempt) * (0.5 + random.random())

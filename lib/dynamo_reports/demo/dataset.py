@@ -649,9 +649,10 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
     wrong = first(lambda o: plain(o) and o.status == "FILLED" and o.side == "SELL" and o.pnl is not None
                   and o.created.date() >= _PNL_MISMATCH_FROM)
     wrong.tags.add("pnl_mismatch")
+    assert wrong.true_pnl is not None and wrong.cost_basis is not None  # a filled SELL: both known
     wrong.pnl = wrong.true_pnl + _PNL_MISMATCH_DELTA
     wrong.pnl_percent = dec(wrong.pnl / wrong.cost_basis * 100, 2)
-    filled_days = {}
+    filled_days: dict[date, list[Any]] = {}
     for o in filled:
         filled_days.setdefault(o.created.date(), []).append(o)
     mismatch_day = next(d for d in days if d >= _DAILY_MISMATCH_FROM and d not in special_days
@@ -767,7 +768,7 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
         pnl_abs = sum((o.true_pnl or Decimal(0) for o in day_orders if o.side == "SELL"), Decimal(0))
         created = datetime(day.year, day.month, day.day, 0, 5, tzinfo=UTC) + timedelta(days=1)
         status = "failed" if rng.random() < 0.04 else "sent"
-        item: dict[str, Any] = {
+        item = {
             **trading_keys.report_key(day.isoformat()), "date": day.isoformat(),
             "trades_count": len(day_orders) + (1 if day == mismatch_day else 0),
             "buy_count": sum(1 for o in day_orders if o.side == "BUY"),
@@ -796,7 +797,7 @@ def _build_trading(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]
 
     # -- items: bot-config ------------------------------------------------------------------------
     created_cfg = "2024-12-30T09:00:00Z"
-    bot_config = [
+    bot_config: list[dict[str, Any]] = [
         {**trading_keys.config_key("bot"), "enabled": True, "strategy": "combined", "symbol": "BTCUSDT",
          "amount": 100, "rsi_period": 14, "rsi_oversold": 30, "rsi_overbought": 70, "ma_short": 50,
          "ma_long": 200, "last_execution": "2025-06-30T17:55:00Z", "last_signal": "HOLD",
@@ -1097,7 +1098,7 @@ def _build_flavaflav(rng: random.Random, plant: _Planter) -> dict[str, list[dict
     def subset(k: int) -> list[str]:
         return sorted(rng.sample(pool, k))
 
-    lists = [
+    lists: list[dict[str, Any]] = [
         {"list_id": _uuid(rng), "name": "Gold raid core", "quality": "gold", "active": "true",
          "member_ids": subset(12), "created_at": "2024-12-20T18:00:00Z"},
         {"list_id": _uuid(rng), "name": "Silver weekly", "quality": "silver", "active": "true",

@@ -123,10 +123,11 @@ def make_offline(html: str, *, base_dir: str | os.PathLike[str] | None = None) -
         if href and not href.lower().startswith("data:"):
             tag.decompose()
     for tag in soup.find_all("style"):
-        if tag.string is not None:
-            cleaned = _clean_css(tag.string)
-            if cleaned != tag.string:
-                tag.string.replace_with(Stylesheet(cleaned))
+        text = tag.string
+        if text is not None:
+            cleaned = _clean_css(str(text))
+            if cleaned != str(text):
+                tag.string = Stylesheet(cleaned)
     for tag in soup.find_all(True):
         for attr in list(tag.attrs):
             name = attr.lower()

@@ -173,7 +173,7 @@ def inspect_parameters_cell(source: str) -> list[dict[str, Any]]:
             annotation, comment = comment[len("type:"):].strip(), ""
         found.append({
             "name": name,
-            "default": ast.get_source_segment(source, node.value) or "",
+            "default": (ast.get_source_segment(source, node.value) if node.value is not None else None) or "",
             "inferred_type_name": annotation or "None",
             "help": comment,
         })

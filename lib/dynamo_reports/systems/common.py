@@ -6,13 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from boto3.dynamodb.conditions import ConditionBase, Key
 
 from .. import codec, reads
 from ..connection import Connection
 from ..exceptions import ParameterError, TableNotFoundError
+
+if TYPE_CHECKING:
+    from .base import TableSpec
 
 # -- date windows --------------------------------------------------------------------------------
 #
@@ -40,6 +44,10 @@ _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _DATE_FORMS = "a datetime.date, a datetime or a 'YYYY-MM-DD' string"
 
 
+@overload
+def as_day(name: str, value: Any, *, required: Literal[True]) -> dt.date: ...
+@overload
+def as_day(name: str, value: Any, *, required: bool = False) -> dt.date | None: ...
 def as_day(name: str, value: Any, *, required: bool = False) -> dt.date | None:
     """``value`` as a calendar day (UTC), or ParameterError naming ``name``."""
     if value is None:
@@ -65,6 +73,10 @@ def as_day(name: str, value: Any, *, required: bool = False) -> dt.date | None:
     raise ParameterError(name, f"must be {_DATE_FORMS}, got {type(value).__name__}")
 
 
+@overload
+def day_window(start: Any, end: Any, *, required: Literal[True]) -> tuple[dt.date, dt.date]: ...
+@overload
+def day_window(start: Any, end: Any, *, required: bool = False) -> tuple[dt.date | None, dt.date | None]: ...
 def day_window(start: Any, end: Any, *, required: bool = False) -> tuple[dt.date | None, dt.date | None]:
     """Validate a window of inclusive days; ``required`` makes both ends mandatory."""
     first = as_day("start", start, required=required)
@@ -91,7 +103,7 @@ def as_month(name: str, value: Any) -> str:
             return value
         raise ParameterError(name, f"must be a month written YYYY-MM, got {value!r}")
     if isinstance(value, (dt.date, dt.datetime)):
-        return as_day(name, value).strftime("%Y-%m")
+        return as_day(name, value, required=True).strftime("%Y-%m")
     raise ParameterError(name, f"must be a 'YYYY-MM' string or a date, got {type(value).__name__}")
 
 

@@ -213,7 +213,7 @@ def _key_text(key: Mapping[str, str]) -> str:
 
 def _lenient(item: Mapping[str, Any], fields: Mapping[str, str], problems: list[str]) -> dict[str, Any]:
     """Stored fields as they are, with a problem noted for each that does not validate."""
-    out = {}
+    out: dict[str, Any] = {}
     for key, kind in fields.items():
         if key not in item:
             problems.append(f"{key} missing")
@@ -274,9 +274,9 @@ class ChannelConfig:
         expected = keys.channel_index_key(guild_id, channel_id)
         if item.get("GSI_PK") != expected["GSI_PK"] or item.get("GSI_SK") != expected["GSI_SK"]:
             problems.append("GSI_PK/GSI_SK do not match the keys: the channel is missing from ChannelIndex")
-        for attr, expected in (("channelId", channel_id), ("guildId", guild_id)):
-            if attr in item and item[attr] != expected:
-                problems.append(f"{attr} {item[attr]!r} differs from the key ({expected!r})")
+        for attr, stated in (("channelId", channel_id), ("guildId", guild_id)):
+            if attr in item and item[attr] != stated:
+                problems.append(f"{attr} {item[attr]!r} differs from the key ({stated!r})")
         values = _lenient(item, CHANNEL_FIELDS, problems)
         extra = {k: v for k, v in item.items()
                  if k not in CHANNEL_FIELDS and k not in KEY_ATTRIBUTES and k not in ("channelId", "guildId")}
@@ -477,15 +477,17 @@ class ChannelConfigRepository:
             lists = {g: tuple(sorted(ids)) for g, ids in guild_channels.items()}
             with self._cache_lock:
                 self._generation += 1
-                for cache, fresh in ((self.channel_cache, channels), (self.guild_channels_cache, lists),
-                                     (self.guild_settings_cache, settings)):
+                replacements: tuple[tuple[TTLCache[Any], Mapping[str, Any]], ...] = (
+                    (self.channel_cache, channels), (self.guild_channels_cache, lists),
+                    (self.guild_settings_cache, settings))
+                for cache, fresh in replacements:
                     # Put the new entries before dropping the stale ones, so a reader never
                     # finds a configured channel missing while the caches are replaced.
-                    for key, value in fresh.items():
-                        cache.put(key, value)
-                    for key in list(cache.keys()):
-                        if key not in fresh:
-                            cache.invalidate(key)
+                    for name, value in fresh.items():
+                        cache.put(name, value)
+                    for stale in list(cache.keys()):
+                        if stale not in fresh:
+                            cache.invalidate(stale)
                 self._complete = True
                 now = self.clock()
                 self.warmed_at = now

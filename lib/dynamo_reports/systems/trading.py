@@ -280,8 +280,7 @@ def trade_update_item(*, trade_id: str, at: Any, status: str, symbol: str | None
     check_text("status", status, forbid="#")
     gsi: dict[str, Any] = {}
     if with_gsi_keys:
-        check_text("symbol", symbol, forbid="#")
-        gsi = keys.trade_index_keys(symbol, status, when)
+        gsi = keys.trade_index_keys(check_text("symbol", symbol, forbid="#"), status, when)
     return build_item(**keys.update_key(trade_id, when), id=trade_id, status=status, symbol=symbol,
                       updated_at=when, **gsi, **extra)
 
