@@ -85,14 +85,15 @@ READ_ONLY_OPERATIONS = DATA_READ_OPERATIONS | frozenset(
 REPORT_OPERATIONS = ("DescribeTable", "DescribeTimeToLive", "GetItem", "BatchGetItem", "Query", "Scan")
 
 # Faults in bounded time. A report connection waits at most CONNECT_TIMEOUT to connect and
-# READ_TIMEOUT for each read from the socket; a timeout or a dropped connection is tried
-# TRANSPORT_MAX_ATTEMPTS times in all (a silent endpoint fails after about 2 x 6 s).
+# READ_TIMEOUT for each read from the socket (DynamoDB answers in milliseconds; the timeout
+# is between bytes, so a large page that keeps flowing is not cut); a timeout or a dropped
+# connection is tried TRANSPORT_MAX_ATTEMPTS times in all: a silent endpoint fails after 2 x 4 s.
 # Throttling is retried up to RETRY_MAX_ATTEMPTS attempts in all, with botocore's standard
 # backoff (random, 1 s doubling per attempt) capped at RETRY_MAX_BACKOFF: at 30 % throttling a
 # request fails with probability 0.3 ** 12 (5e-7); at 100 % it fails after at most
 # 1+2+4+5*8 = 47 s of backoff (about 24 s on average).
 CONNECT_TIMEOUT = 3
-READ_TIMEOUT = 6
+READ_TIMEOUT = 4
 TRANSPORT_MAX_ATTEMPTS = 2
 RETRY_MAX_ATTEMPTS = 12
 RETRY_MAX_BACKOFF = 5.0
