@@ -156,3 +156,11 @@ def test_all_skips_reports_whose_tables_are_missing(tmp_path):
     assert "participants: skipped: table 'solanashares-logistic'" in proc.stderr
     assert (tmp_path / "bot-config" / "latest.html").exists()
     assert not (tmp_path / "pnl").exists()
+
+
+@pytest.mark.parametrize("argv", [["seed", "--endpoint-url", "https://dynamodb.eu-west-3.amazonaws.com."],
+                                  ["tables", "--create", "--endpoint-url", "https://dynamodb.eu-west-3.api.aws"]])
+def test_writes_to_fully_qualified_and_dual_stack_aws_are_refused(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--allow-aws" in err and err.count("\n") == 1

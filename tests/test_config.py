@@ -71,3 +71,25 @@ def test_aws_endpoint_detection():
     assert is_aws_endpoint("https://dynamodb.eu-west-3.amazonaws.com")
     assert not is_aws_endpoint("http://127.0.0.1:8000")
     assert not is_aws_endpoint("http://dynamodb-local:8000")
+
+
+@pytest.mark.parametrize("url", [
+    "https://dynamodb.eu-west-3.amazonaws.com.",  # fully qualified: trailing dot
+    "https://dynamodb.eu-west-3.api.aws",  # dual-stack
+    "https://dynamodb.eu-west-3.api.aws.:443/",
+    "https://DYNAMODB.EU-WEST-3.AMAZONAWS.COM",
+    "https://dynamodb-fips.us-gov-west-1.amazonaws.com",
+    "https://dynamodb.cn-north-1.amazonaws.com.cn.",
+    "https://dynamodb.cn-north-1.api.amazonwebservices.com.cn",
+    "https://vpce-0123-abcd.dynamodb.eu-west-3.vpce.amazonaws.com",
+])
+def test_every_spelling_of_an_aws_endpoint_is_aws(url):
+    assert is_aws_endpoint(url)
+
+
+@pytest.mark.parametrize("url", [
+    "http://localhost:8000", "http://127.0.0.1:4566", "http://amazonaws.com.example.org",
+    "http://my-api.aws.example.org", "http://notamazonaws.com",
+])
+def test_lookalike_hosts_are_not_aws(url):
+    assert not is_aws_endpoint(url)

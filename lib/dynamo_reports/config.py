@@ -18,6 +18,7 @@ Precedence: explicit arguments > TOML file > environment (``AWS_ENDPOINT_URL_DYN
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -136,14 +137,42 @@ def check_endpoint_url(url: str) -> None:
         raise ParameterError("endpoint_url", f"port 0 is not a port one can connect to: {shown!r}")
 
 
+# Always AWS, whatever botocore's endpoint data says: standard, China and dual-stack suffixes.
+_AWS_DNS_SUFFIXES = ("amazonaws.com", "amazonaws.com.cn", "api.aws")
+
+
+@functools.cache
+def aws_dns_suffixes() -> frozenset[str]:
+    """The DNS suffixes of AWS endpoints in every partition, standard, FIPS and dual-stack
+    (``amazonaws.com``, ``api.aws``, ``amazonaws.com.cn``, ...), from botocore's endpoint data."""
+    import botocore.exceptions
+    import botocore.loaders
+
+    suffixes = set(_AWS_DNS_SUFFIXES)
+    try:
+        data = botocore.loaders.create_loader().load_data("endpoints")
+    except (botocore.exceptions.DataNotFoundError, OSError, ValueError):
+        return frozenset(suffixes)
+    for partition in data.get("partitions", []):
+        variants = partition.get("defaults", {}).get("variants", [])
+        suffixes.update(str(s).lower() for s in [partition.get("dnsSuffix"), *(v.get("dnsSuffix") for v in variants)]
+                        if s)
+    return frozenset(suffixes)
+
+
 def is_aws_endpoint(url: str | None) -> bool:
-    """No endpoint means boto3's default: real AWS. So does any *.amazonaws.com host."""
+    """No endpoint means boto3's default: real AWS. So does any host under an AWS DNS suffix,
+    written in any case and with or without the trailing dot of a fully qualified name
+    (``dynamodb.eu-west-3.amazonaws.com.``, dual-stack ``dynamodb.eu-west-3.api.aws``)."""
     if not url:
         return True
-    from urllib.parse import urlparse
+    from urllib.parse import urlsplit
 
-    host = (urlparse(url).hostname or "").lower()
-    return host.endswith(".amazonaws.com") or host.endswith(".amazonaws.com.cn")
+    try:
+        host = (urlsplit(str(url)).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return True  # unreadable: assume the worst (this guards writes to real AWS)
+    return any(host == suffix or host.endswith("." + suffix) for suffix in aws_dns_suffixes())
 
 
 def load_toml(path: str | os.PathLike) -> dict:
