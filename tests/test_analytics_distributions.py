@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -158,7 +158,8 @@ def test_active_lists_eligible_members():
     lists = lists_frame([
         {"list_id": "L1", "name": "Gold core", "quality": "gold", "active": "true", "member_ids": {"A", "C", "E", "Z"},
          "created_at": "2025-01-01T00:00:00Z"},
-        {"list_id": "L2", "name": "Bronze", "quality": "bronze", "active": "true", "created_at": "2025-01-01T00:00:00Z"},
+        {"list_id": "L2", "name": "Bronze", "quality": "bronze", "active": "true",
+         "created_at": "2025-01-01T00:00:00Z"},
     ])
     table = dist.active_lists(lists, _members(), _history())
     # L1: A, C active -> 2 eligible; E inactive; Z unknown; 6 distributions made from L1; L2: no member set
@@ -187,6 +188,7 @@ def test_data_quality_rules():
         "distribution_missing_member": ["d5"],
         "available_but_distributed": ["gold_Max_HP_3"],
         "unreadable_timestamp": ["d6"],
+        "wrong_type": [], "out_of_range": [], "unknown_value": [],
     }
     detail = rows[rows["key"] == "silver_Move Speed_7"]["detail"].iloc[0]
     assert "silver_Move_Speed_7" in detail
@@ -198,3 +200,46 @@ def test_check_report_parameters():
     for bad in (0, -1, 2.5, True, "10"):
         with pytest.raises(ParameterError):
             dist.check_report_parameters(top_n=bad)
+
+
+def test_item_attributes_that_were_silently_valid():
+    # Issue 11, item 12, worked by hand: members M2 (active "yes") and M3 (active N 1) are
+    # wrong_type, M1 (active true) is fine; inventory "gold_X_1" has added_at "never" (the codec
+    # leaves NaT and lists it) -> unreadable_timestamp; distribution "d1" has distribution_date
+    # "2025-13-45" -> out_of_range; list "L1" has member_ids as a String -> wrong_type and list
+    # "L2" has active "maybe" -> unknown_value. Six findings, one per planted item.
+    findings = Findings()
+    dist.describe_rules(findings)
+    members = members_frame([
+        {"discord_id": "M1", "username": "a", "joined_at": "2025-01-01T00:00:00Z", "active": True},
+        {"discord_id": "M2", "username": "b", "joined_at": "2025-01-01T00:00:00Z", "active": "yes"},
+        {"discord_id": "M3", "username": "c", "joined_at": "2025-01-01T00:00:00Z", "active": Decimal(1)},
+    ])
+    inventory = inventory_frame([{"link_id": "gold_X_1", "quality": "gold", "link_type": "X",
+                                  "availability": "available", "added_at": "never"}])
+    history = distributions_frame([{"distribution_id": "d1", "member_id": "M1", "link_id": "gold_X_1",
+                                     "quality": "gold", "link_type": "X", "distributed_at": "2025-02-01T00:00:00Z",
+                                     "distribution_date": "2025-13-45", "list_id": "L1"}])
+    lists = lists_frame([
+        {"list_id": "L1", "name": "n", "quality": "gold", "active": "true", "member_ids": "M1,M2",
+         "created_at": "2025-01-01T00:00:00Z"},
+        {"list_id": "L2", "name": "n", "quality": "gold", "active": "maybe", "member_ids": {"M1"},
+         "created_at": "2025-01-01T00:00:00Z"},
+    ])
+    flagged = dist.check_item_attributes(findings, members=members, inventory=inventory, distributions=history,
+                                         lists=lists)
+    rows = findings.to_frame()
+    assert sorted(zip(rows["rule"], rows["table"], rows["key"], strict=True)) == [
+        ("out_of_range", "distributions", "d1"),
+        ("unknown_value", "lists", "L2"),
+        ("unreadable_timestamp", "inventory", "gold_X_1"),
+        ("wrong_type", "lists", "L1"),
+        ("wrong_type", "members", "M2"),
+        ("wrong_type", "members", "M3"),
+    ]
+    assert all(name in detail for name, detail in zip(
+        ["distribution_date", "active", "added_at", "member_ids", "active", "active"], rows.sort_values(
+            ["rule", "table", "key"])["detail"], strict=True))
+    assert {t: len(v) for t, v in flagged.items()} == {"members": 2, "inventory": 1, "distributions": 1, "lists": 2}
+    # "yes" and N 1 are not active: M2 and M3 are not "never served" although they received nothing
+    assert dist.members_never_served(members, history.iloc[0:0])["member_id"].tolist() == ["M1"]

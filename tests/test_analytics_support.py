@@ -122,7 +122,7 @@ def test_combine_conversations_keeps_each_once():
 def test_messages_unread_and_hours():
     conversations, messages = _conversations(), _messages()
     per = support.messages_per_conversation(support.opened_in_window(conversations, LO, HI), messages)
-    counts = dict(zip(per["conversation_id"], per["messages"]))
+    counts = dict(zip(per["conversation_id"], per["messages"], strict=True))
     # c2: 4 messages (2 user, 1 admin, 1 bot); c6: none
     assert counts == {"c1": 2, "c2": 4, "c3": 2, "c8": 2, "c9": 2, "c4": 2, "c6": 0, "c10": 2}
     assert per.set_index("conversation_id").loc["c2", ["from_user", "from_admin"]].tolist() == [2, 1]
@@ -156,10 +156,33 @@ def test_data_quality_rules():
         "message_before_conversation": ["c5 / 2025-05-19T23:00:00Z#0"],
         "conversation_without_messages": ["c11", "c6"],
         "unreadable_timestamp": ["c7", "c7 / not a time#0"],
+        "wrong_type": [], "out_of_range": [], "unknown_value": [],
     }
     assert "60 min before" in rows[rows["rule"] == "message_before_conversation"]["detail"].iloc[0]
     assert findings.counts() == {"unknown_sender": 1, "message_before_conversation": 1,
-                                 "conversation_without_messages": 2, "unreadable_timestamp": 2}
+                                 "conversation_without_messages": 2, "unreadable_timestamp": 2,
+                                 "wrong_type": 0, "out_of_range": 0, "unknown_value": 0}
+
+
+def test_read_that_is_not_a_boolean_is_a_finding_not_unread():
+    # Issue 11, item 12, worked by hand: four user messages of c1 — read False (unread), read
+    # missing (unread), read "yes" (wrong_type, neither read nor unread), read True (read) ->
+    # unread_by_admin = 2 (it was 3: "yes" counted as unread) and one finding naming "read".
+    conversations = conversations_frame([{"conversation_id": "c1", "user_id": "u", "status": "open",
+                                          "subject": "s", "created_at": "2025-06-01T09:00:00Z",
+                                          "updated_at": "2025-06-01T10:00:00Z"}])
+    messages = messages_frame([
+        {"conversation_id": "c1", "message_id": f"2025-06-01T09:0{n}:00Z#{n}", "sender": "user", "sender_id": "u",
+         "text": "hi", "created_at": f"2025-06-01T09:0{n}:00Z", **read}
+        for n, read in enumerate([{"read": False}, {}, {"read": "yes"}, {"read": True}])])
+    findings = Findings()
+    support.describe_rules(findings)
+    support.check_chat(conversations, messages, findings)
+    rows = findings.to_frame()
+    assert rows[["rule", "key"]].values.tolist() == [["wrong_type", "c1 / 2025-06-01T09:02:00Z#2"]]
+    assert rows["detail"].iloc[0].startswith("read is a String 'yes'")
+    assert support.unread_counts(messages) == {"unread_by_admin": 2, "unread_by_user": 0}
+    assert support.unread_by_conversation(messages)["unread_by_admin"].tolist() == [2]
 
 
 def test_message_texts_only_what_is_asked():

@@ -25,12 +25,14 @@ Definitions, and the choices made where issue 7 leaves them open:
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..exceptions import ParameterError
+from .attributes import ATTRIBUTE_RULES, Attribute, check_attributes
 from .concentration import gini, top_share
 from .quality import Findings
 from .quality import as_text as _text
@@ -39,7 +41,8 @@ __all__ = [
     "AVAILABILITIES", "RULES", "describe_rules", "check_report_parameters", 
     "inventory_by", "distributions_per_period", "links_per_member", "members_never_served",
     "window_counts", "gini", "top_share", "fairness", "active_lists",
-    "check_link_ids", "check_distributions", "check_availability", "headline",
+    "check_link_ids", "check_distributions", "check_availability", "check_item_attributes", "headline",
+    "ATTRIBUTES",
 ]
 
 AVAILABILITIES = ("available", "distributed")
@@ -51,8 +54,26 @@ RULES: dict[str, str] = {
     "distribution_missing_link": "distribution whose link_id is not in the inventory (read through the index)",
     "distribution_missing_member": "distribution whose member_id is not in the members table",
     "available_but_distributed": "link marked available although a distribution already gave it away",
-    "unreadable_timestamp": "distributed_at missing or unreadable (the distribution is left out of time charts)",
+    "unreadable_timestamp": "distributed_at missing or unreadable (the distribution is left out of time charts); "
+                            "joined_at, added_at or created_at unreadable",
+    **{rule: text for rule, text in ATTRIBUTE_RULES.items() if rule != "missing_attribute"},
 }
+
+#: The rule of every attribute the report uses, per table (document 004 and DESIGN.md's data model).
+#: ``distributed_at`` is checked by :func:`check_distributions`; keys are always present.
+ATTRIBUTES: dict[str, tuple[Attribute, ...]] = {
+    "members": (Attribute("discord_id", "text"), Attribute("username", "text"), Attribute("joined_at", "timestamp"),
+                Attribute("active", "bool")),
+    "inventory": (Attribute("link_id", "text"), Attribute("quality", "text"), Attribute("link_type", "text"),
+                  Attribute("added_at", "timestamp")),
+    "distributions": (Attribute("distribution_id", "text"), Attribute("member_id", "text"),
+                      Attribute("link_id", "text"), Attribute("quality", "text"), Attribute("link_type", "text"),
+                      Attribute("distribution_date", "date"), Attribute("list_id", "text")),
+    "lists": (Attribute("list_id", "text"), Attribute("name", "text"), Attribute("quality", "text"),
+              Attribute("active", "choice", choices=("true", "false")), Attribute("member_ids", "string_set"),
+              Attribute("created_at", "timestamp")),
+}
+_KEY_OF = {"members": "discord_id", "inventory": "link_id", "distributions": "distribution_id", "lists": "list_id"}
 
 
 def describe_rules(findings: Findings) -> None:
@@ -190,7 +211,7 @@ def active_lists(lists: pd.DataFrame, members: pd.DataFrame, distributions: pd.D
     if lists.empty:
         return pd.DataFrame(columns=columns)
     status = ({} if members.empty else
-              dict(zip(members["discord_id"].map(_text), members["active"].map(_is_active))))
+              dict(zip(members["discord_id"].map(_text), members["active"].map(_is_active), strict=True)))
     per_list = distributions["list_id"].map(_text).value_counts() if not distributions.empty else pd.Series(dtype=int)
     rows = []
     for row in lists.itertuples(index=False):
@@ -253,6 +274,24 @@ def check_distributions(history: pd.DataFrame, inventory: pd.DataFrame, members:
                          f"member {member or '(missing)'} is not in the members table", table="distributions")
         if pd.isna(row["distributed_at"]) or idx in bad_times:
             findings.add("unreadable_timestamp", key, "distributed_at missing or unreadable", table="distributions")
+
+
+def check_item_attributes(findings: Findings, **frames: pd.DataFrame) -> dict[str, set[Any]]:
+    """Every :data:`ATTRIBUTES` rule over the frames given by table name (``members=``, ``inventory=``,
+    ``distributions=``, ``lists=``): a member whose ``active`` is ``"yes"`` or ``1``, a list whose
+    ``member_ids`` is a String, an ``added_at`` of ``"never"``, a ``distribution_date`` of
+    ``"2025-13-45"`` are findings. Returns the flagged index labels per table.
+
+    A member whose ``active`` is not a Boolean is not active (:func:`_is_active`: not eligible, not
+    "never served"; only the String ``"true"`` is still read as active); a list whose ``member_ids``
+    is not a String Set has no members.
+    """
+    flagged = {}
+    for table, frame in frames.items():
+        column = _KEY_OF[table]
+        flagged[table] = check_attributes(frame, ATTRIBUTES[table], findings, table=table,
+                                          key=lambda row, c=column: _text(row[c]))
+    return flagged
 
 
 def check_availability(inventory: pd.DataFrame, history: pd.DataFrame, findings: Findings) -> None:

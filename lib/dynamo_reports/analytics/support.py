@@ -27,20 +27,22 @@ Definitions, and the choices made where issue 7 leaves them open:
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
+from .attributes import ATTRIBUTE_RULES, Attribute, check_attributes
 from .quality import Findings
-from .window import in_window
 from .quality import as_text as _text
+from .window import in_window
 
 __all__ = [
     "SENDERS", "RULES", "describe_rules", "combine_conversations", "opened_in_window", "closed_in_window",
     "open_backlog", "backlog_stats", "first_replies", "reply_time_stats", "weekly_reply_times",
     "awaiting_first_reply", "messages_per_conversation", "message_count_stats", "unread_counts",
     "unread_by_conversation",
-    "busiest_hours", "check_chat", "message_texts",
+    "busiest_hours", "check_chat", "message_texts", "ATTRIBUTES", "MAX_MESSAGE_CHARS",
 ]
 
 SENDERS = ("user", "admin")
@@ -51,6 +53,19 @@ RULES: dict[str, str] = {
     "message_before_conversation": "message created before its conversation's created_at",
     "conversation_without_messages": "conversation with no message at all",
     "unreadable_timestamp": "created_at / updated_at missing or unreadable (left out of what needs that time)",
+    **{rule: text for rule, text in ATTRIBUTE_RULES.items() if rule != "missing_attribute"},
+}
+
+#: Plausibility bound of one chat message's text (a 350 KB text is typed data, not a message).
+MAX_MESSAGE_CHARS = 10_000
+
+#: The rule of every other attribute the report uses (timestamps and ``sender`` have their own rules
+#: above). ``read`` must be a Boolean: ``"yes"`` is a finding and neither read nor unread.
+ATTRIBUTES: dict[str, tuple[Attribute, ...]] = {
+    "conversations": (Attribute("conversation_id", "text"), Attribute("user_id", "text"),
+                      Attribute("status", "choice", choices=("open", "closed")), Attribute("subject", "text")),
+    "messages": (Attribute("message_id", "text"), Attribute("sender_id", "text"),
+                 Attribute("text", "text", max_chars=MAX_MESSAGE_CHARS), Attribute("read", "bool")),
 }
 
 
@@ -194,9 +209,15 @@ def message_count_stats(per_conversation: pd.DataFrame) -> dict[str, Any]:
             "mean": float(counts.mean()), "max": int(counts.max())}
 
 
+def _unread(value: Any) -> bool:
+    """``read`` false or missing; a ``read`` that is not a Boolean (``"yes"``) is a finding, not unread."""
+    return value is False or value is None or (isinstance(value, float) and value != value)
+
+
 def unread_counts(messages: pd.DataFrame) -> dict[str, int]:
-    """``unread_by_admin`` (user messages whose ``read`` is not true) and ``unread_by_user`` (admin messages)."""
-    unread = messages["read"].map(lambda v: v is not True) if not messages.empty else pd.Series(dtype=bool)
+    """``unread_by_admin`` (user messages whose ``read`` is false or missing) and ``unread_by_user``
+    (admin messages)."""
+    unread = messages["read"].map(_unread) if not messages.empty else pd.Series(dtype=bool)
     sender = messages["sender"].map(_text)
     return {"unread_by_admin": int((unread & (sender == "user")).sum()),
             "unread_by_user": int((unread & (sender == "admin")).sum())}
@@ -206,7 +227,7 @@ def unread_by_conversation(messages: pd.DataFrame) -> pd.DataFrame:
     """Per conversation with an unread message: ``conversation_id``, ``unread_by_admin`` (user
     messages), ``unread_by_user`` (admin messages); sorted by id."""
     columns = ["conversation_id", "unread_by_admin", "unread_by_user"]
-    unread = messages[messages["read"].map(lambda v: v is not True)] if not messages.empty else messages
+    unread = messages[messages["read"].map(_unread)] if not messages.empty else messages
     if unread.empty:
         return pd.DataFrame(columns=columns)
     sender = unread["sender"].map(_text)
@@ -238,7 +259,7 @@ def _bad_times(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def check_chat(conversations: pd.DataFrame, messages: pd.DataFrame, findings: Findings) -> None:
     """Every rule of :data:`RULES` over the conversations read and their messages."""
-    for idx, row in conversations[_bad_times(conversations, "created_at")
+    for _, row in conversations[_bad_times(conversations, "created_at")
                                   | _bad_times(conversations, "updated_at")].iterrows():
         bad = [c for c in ("created_at", "updated_at") if pd.isna(row[c])]
         findings.add("unreadable_timestamp", _text(row["conversation_id"]),
@@ -249,7 +270,7 @@ def check_chat(conversations: pd.DataFrame, messages: pd.DataFrame, findings: Fi
     for _, row in messages[~messages["sender"].map(_text).isin(SENDERS)].iterrows():
         findings.add("unknown_sender", f"{_text(row['conversation_id'])} / {_text(row['message_id'])}",
                      f"sender {_text(row['sender']) or '(missing)'!r} (known: user, admin)", table="messages")
-    created = dict(zip(conversations["conversation_id"].map(_text), conversations["created_at"]))
+    created = dict(zip(conversations["conversation_id"].map(_text), conversations["created_at"], strict=True))
     for _, row in messages.iterrows():
         start = created.get(_text(row["conversation_id"]))
         if start is not None and pd.notna(start) and pd.notna(row["created_at"]) and row["created_at"] < start:
@@ -261,6 +282,10 @@ def check_chat(conversations: pd.DataFrame, messages: pd.DataFrame, findings: Fi
         if cid not in with_messages:
             findings.add("conversation_without_messages", cid, "no message in the Messages table",
                          table="conversations")
+    check_attributes(conversations, ATTRIBUTES["conversations"], findings, table="conversations",
+                     key=lambda row: _text(row["conversation_id"]))
+    check_attributes(messages, ATTRIBUTES["messages"], findings, table="messages",
+                     key=lambda row: f"{_text(row['conversation_id'])} / {_text(row['message_id'])}")
 
 
 def message_texts(messages: pd.DataFrame) -> pd.DataFrame:
