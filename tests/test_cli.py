@@ -164,3 +164,57 @@ def test_writes_to_fully_qualified_and_dual_stack_aws_are_refused(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "--allow-aws" in err and err.count("\n") == 1
+
+
+def test_demo_server_on_a_busy_port_exits_2_at_once():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "dynamo_reports", "demo-server", "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)  # it used to hang forever
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and f"127.0.0.1:{port}" in proc.stderr and "in use" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_demo_server_stops_on_a_signal_during_start_up(sig):
+    """The signal arrives once the server listens but before the demo dataset is loaded."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "dynamo_reports", "demo-server", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(600):  # at most ~60 s: until the port accepts (tables and data come after)
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert "listening" not in out  # it was still starting
+    assert proc.returncode == 130 and "Traceback" not in err
+
+
+def test_demo_server_stops_on_sigterm():
+    proc = subprocess.Popen([sys.executable, "-m", "dynamo_reports", "demo-server", "--port", "0", "--empty"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:  # bounded: the process prints this, or ends and closes stdout
+            if "stop with Ctrl-C" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        rest, _ = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0 and "stopped" in rest

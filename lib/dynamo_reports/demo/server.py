@@ -12,14 +12,16 @@ Moto keeps its state per process: two servers in one process share their tables.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import socket
 import threading
 from typing import Any
 
 from ..config import DEFAULT_REGION, Settings
 from ..connection import Connection
-from ..exceptions import EndpointError
+from ..exceptions import EndpointError, ParameterError
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,49 @@ def make_moto_requests_atomic() -> None:
     DynamoHandler.call_action = call_action
 
 
+class _MotoServer:
+    """moto's werkzeug app on 127.0.0.1, served by a daemon thread.
+
+    Unlike moto's ``ThreadedMotoServer`` (which binds inside its thread and, when the port is
+    taken, waits forever for a ready signal), the socket is bound here, in the caller's thread:
+    a busy port raises at once, and nothing is started.
+    """
+
+    def __init__(self, port: int) -> None:
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as socketserver does
+            sock.bind(("127.0.0.1", port))
+            sock.listen(128)
+            app = DomainDispatcherApplication(create_backend_app)
+            # werkzeug serves a duplicate of this descriptor
+            self._server = make_server("127.0.0.1", port, app, True, request_handler=MotoRequestHandler,
+                                       fd=sock.fileno())
+        except OSError as e:
+            reason = e.strerror or str(e)
+            if e.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise ParameterError("port", f"cannot listen on 127.0.0.1:{port}: {reason}; "
+                                             "choose another port (0 = any free port)") from None
+            raise EndpointError(f"cannot start the embedded DynamoDB on 127.0.0.1:{port}: {reason}") from e
+        finally:
+            sock.close()
+        self.host, self.port = str(self._server.server_address[0]), int(self._server.server_address[1])
+        self._thread = threading.Thread(target=self._server.serve_forever, name="embedded-dynamodb", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+
 class EmbeddedDynamo:
     """Start/stop a moto server; optionally create every table and load the demo dataset."""
 
@@ -70,18 +115,11 @@ class EmbeddedDynamo:
         self.seed_summary: dict[str, int] = {}
 
     # -- lifecycle --------------------------------------------------------------------------
-    def start(self) -> "EmbeddedDynamo":
-        from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-
+    def start(self) -> EmbeddedDynamo:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         make_moto_requests_atomic()
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
-        try:
-            server.start()
-        except OSError as e:
-            raise EndpointError(f"cannot start the embedded DynamoDB on 127.0.0.1:{self.port}: {e}") from e
-        self._server = server
-        host, port = server.get_host_and_port()
+        self._server = _MotoServer(self.port)
+        host, port = self._server.host, self._server.port
         self.port = port
         self.endpoint_url = f"http://{host}:{port}"
         log.info("embedded DynamoDB listening on %s", self.endpoint_url)
@@ -101,7 +139,7 @@ class EmbeddedDynamo:
             self._server.stop()
             self._server = None
 
-    def __enter__(self) -> "EmbeddedDynamo":
+    def __enter__(self) -> EmbeddedDynamo:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
