@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dynamo_reports.demo.dataset import anomaly
+from dynamo_reports.reporting.registry import REPORTS
 from dynamo_reports.systems import ALL_TABLES
 
 REGION = "ca-central-1"  # this module's own region for the edge dataset (moto keeps state per process and region)
@@ -127,3 +128,9 @@ def test_aws_source_with_missing_tables_and_a_large_item(tmp_path):
     html = (run_dir / "report.html").read_text()
     assert "DescribeTable beside the measured figures" in html
     assert "us-east-1" in html  # no price table for ca-central-1: the fallback is said
+
+
+def test_declared_summary_vocabulary_is_what_the_report_writes(demo):
+    """Alert rules are validated against ReportDef.summary_keys: it must be the demo run's keys."""
+    summary, _ = demo
+    assert sorted(summary) == sorted(REPORTS["capacity"].summary_keys)

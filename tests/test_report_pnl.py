@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dynamo_reports.demo.dataset import anomaly
+from dynamo_reports.reporting.registry import REPORTS
 
 
 def run(*args, cwd=None):
@@ -99,3 +100,9 @@ def test_missing_table_is_named(tmp_path):
     assert "'trading-bot-dev-trades' (logical table 'trades')" in proc.stderr
     assert "[tables] trades" in proc.stderr and proc.stderr.count("\n") == 1
     assert not (tmp_path / "pnl").exists()
+
+
+def test_declared_summary_vocabulary_is_what_the_report_writes(full_history):
+    """Alert rules are validated against ReportDef.summary_keys: it must be the demo run's keys."""
+    _, _, summary = full_history
+    assert sorted(summary) == sorted(REPORTS["pnl"].summary_keys)
