@@ -48,3 +48,17 @@ def test_figure_alone_turns_math_parsing_off():
     fig, ax = plots.figure("$x^$", xlabel="$x^$")
     ax.set_xticks([0], ["$x^$"])
     assert _render(fig).startswith(b"\x89PNG")
+
+
+def test_chart_text_and_category_ticks_are_masked():
+    # Issue 11, item 8: a strategy typed as an e-mail address must not reach the chart in full
+    plots.use_style()
+    fig, ax = plots.figure("P&L of bob.smith@example.com", xlabel="strategy")
+    ax.bar(["rsi", "ann@corp.io"], [1, 2], label="eve@example.org")
+    ax.legend()
+    plots.mask_chart_emails(fig)
+    fig.canvas.draw()
+    texts = [ax.get_title(), *(t.get_text() for t in ax.get_xticklabels()),
+             *(t.get_text() for t in ax.get_legend().get_texts())]
+    assert texts == ["P&L of b***@example.com", "rsi", "a***@corp.io", "e***@example.org"]
+    plt.close(fig)

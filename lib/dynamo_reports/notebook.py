@@ -29,6 +29,7 @@ from .analytics.quality import Findings
 from .analytics.window import in_window
 from .config import Settings
 from .connection import Connection
+from .pii import mask_emails_in_frame, mask_emails_in_value
 
 _MEMO: dict[tuple, Any] = {}
 _EMBEDDED: dict[str, Any] = {}
@@ -92,6 +93,7 @@ class ReportContext:
     as_of: pd.Timestamp
     summary_path: str = ""
     findings: Findings = field(default_factory=Findings)
+    show_pii: bool = False  # False: e-mail-like text masked in every table, value and finding (pii.py)
 
     # -- window -------------------------------------------------------------------------------
     @property
@@ -154,12 +156,18 @@ class ReportContext:
 
     def md(self, template: str, **values: Any) -> None:
         """Markdown with ``{name}`` placeholders filled by escaped values."""
-        _markdown(template.format(**{k: esc(v) for k, v in values.items()}))
+        _markdown(template.format(**{k: esc(self._shown(v)) for k, v in values.items()}))
+
+    def _shown(self, value: Any) -> Any:
+        """A value as the report may show it: e-mail-like text masked unless ``show_pii``."""
+        return value if self.show_pii else mask_emails_in_value(value)
 
     def table(self, frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 50,
               formats: Mapping[str, str] | None = None, index: bool = False) -> None:
         """Show a DataFrame as an escaped HTML table (values formatted, at most ``max_rows`` rows)."""
         shown = frame.head(max_rows).copy()
+        if not self.show_pii:
+            shown = mask_emails_in_frame(shown)
         for col, fmt in (formats or {}).items():
             if col in shown:
                 shown[col] = shown[col].map(lambda v, f=fmt: "" if v is None or (isinstance(v, float) and pd.isna(v))
@@ -168,6 +176,7 @@ class ReportContext:
             if pd.api.types.is_datetime64_any_dtype(shown[col]):
                 shown[col] = shown[col].dt.strftime("%Y-%m-%d %H:%M")
         text = shown.to_html(index=index, escape=True, na_rep="", border=0, classes="dr-table")
+        caption = self._shown(caption)
         if caption:
             text = f"<p><b>{html.escape(caption)}</b></p>" + text
         if len(frame) > max_rows:
@@ -233,13 +242,14 @@ class ReportContext:
 def open_report(name: str, title: str, *, tables: Iterable[str], source: str = "demo", endpoint_url: str = "",
                 region: str = "", profile: str = "", env: str = "", project: str = "", config_file: str = "",
                 period: str = "", start: str = "", end: str = "", timezone: str = "UTC", as_of: str = "",
-                summary_path: str = "") -> ReportContext:
+                summary_path: str = "", show_pii: bool = False) -> ReportContext:
     """Resolve the common parameters into a read-only, metered :class:`ReportContext`.
 
     The settings, window and as-of time come from :func:`~dynamo_reports.plan.build_plan`,
     the same function the CLI and the runner use, so a notebook run by hand and the same
     notebook run by ``dynamo-reports run`` see the same window. Empty strings mean "not
-    given"; without ``period``, ``start`` and ``end`` the window is all data.
+    given"; without ``period``, ``start`` and ``end`` the window is all data. ``show_pii=False``
+    masks e-mail-like text in everything the report shows (:mod:`dynamo_reports.pii`).
     """
     from .plan import build_plan
 
@@ -262,4 +272,4 @@ def open_report(name: str, title: str, *, tables: Iterable[str], source: str = "
     window = plan.window
     return ReportContext(name=name, title=title, settings=settings, conn=conn, tables=tables,
                          start=window.start, end=window.end, period=window.label, timezone=window.timezone,
-                         as_of=pd.Timestamp(plan.as_of), summary_path=summary_path)
+                         as_of=pd.Timestamp(plan.as_of), summary_path=summary_path, show_pii=bool(show_pii))

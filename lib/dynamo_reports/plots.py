@@ -78,10 +78,31 @@ def alt_text(fig: Any) -> str:
     return "; ".join(t for t in titles if t) or "chart"
 
 
+def mask_chart_emails(fig: Any) -> None:
+    """Mask e-mail-like text in every title, label, legend entry, annotation and category tick of ``fig``
+    (:mod:`dynamo_reports.pii`): a chart never needs a full address, whatever ``show_pii`` says."""
+    from matplotlib.category import StrCategoryFormatter
+    from matplotlib.text import Text
+    from matplotlib.ticker import FuncFormatter
+
+    from .pii import mask_emails_in_text
+
+    for text in fig.findobj(Text):
+        text.set_text(mask_emails_in_text(text.get_text()))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if isinstance(formatter, StrCategoryFormatter):   # categories from the data, labelled at draw time
+                axis.set_major_formatter(FuncFormatter(lambda v, pos, f=formatter: mask_emails_in_text(f(v, pos))))
+
+
 def show(fig: Any, *, alt: str | None = None) -> None:
-    """Render the figure into the notebook output (PNG, embedded in the HTML, with alt text) and close it."""
+    """Render the figure into the notebook output (PNG, embedded in the HTML, with alt text) and close it.
+
+    E-mail-like text in the chart is masked first (:func:`mask_chart_emails`)."""
     import matplotlib.pyplot as plt
 
+    mask_chart_emails(fig)
     fig.tight_layout()
     try:
         from IPython import get_ipython
