@@ -70,13 +70,14 @@ def esc(value: Any) -> str:
     return text
 
 
-def _embedded_endpoint() -> str:
-    """An in-kernel embedded demo DynamoDB, started once per kernel (interactive use without `make lab`)."""
-    if "server" not in _EMBEDDED:
+def _embedded_endpoint(region: str) -> str:
+    """An in-kernel embedded demo DynamoDB, started once per kernel and region (interactive use
+    without `make lab`); its tables are created in ``region``, where the report reads them."""
+    if region not in _EMBEDDED:
         from .demo.server import EmbeddedDynamo
 
-        _EMBEDDED["server"] = EmbeddedDynamo().start()
-    return _EMBEDDED["server"].endpoint_url
+        _EMBEDDED[region] = EmbeddedDynamo(region=region).start()
+    return str(_EMBEDDED[region].endpoint_url)
 
 
 @dataclass
@@ -259,7 +260,7 @@ def open_report(name: str, title: str, *, tables: Iterable[str], source: str = "
     plan = build_plan((), {k: (v if v != "" else None) for k, v in options.items()})
     settings = plan.settings
     if plan.is_demo and not settings.endpoint_url:
-        settings = settings.with_(endpoint_url=_embedded_endpoint())
+        settings = settings.with_(endpoint_url=_embedded_endpoint(settings.region))
     conn = Connection(settings, read_only=True)
     from .systems import ALL_TABLES, register
 
