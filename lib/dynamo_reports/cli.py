@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     lab = sub.add_parser("lab", help="JupyterLab on notebooks/ with the embedded demo DynamoDB running")
     lab.add_argument("--port", type=int, default=0, help="port of the embedded DynamoDB (default any free port)")
+    _iam_policy_parser(sub)
     return parser
 
 
@@ -121,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for noisy in ("traitlets", "papermill", "nbconvert"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
     handler = {"list": cmd_list, "run": cmd_run, "demo-server": cmd_demo_server, "seed": cmd_seed,
-               "tables": cmd_tables, "lab": cmd_lab}[args.command]
+               "tables": cmd_tables, "lab": cmd_lab, "iam-policy": cmd_iam_policy}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:
@@ -435,6 +436,25 @@ def cmd_seed(args: argparse.Namespace) -> int:
     counts = load_demo_dataset(conn)
     for logical, n in counts.items():
         print(f"{settings.table_name(logical)}: {n} items")
+    return EXIT_OK
+
+
+def _iam_policy_parser(sub: Any) -> None:
+    iam = sub.add_parser("iam-policy", help="the read-only IAM policy of report runs, for the configured table names")
+    iam.add_argument("--config", dest="config_file", default=None, help="TOML file: [tables] logical = physical name")
+    iam.add_argument("--env", default=None, help="value of the {env} table-name placeholder (default dev)")
+    iam.add_argument("--project", default=None, help="value of the {project} placeholder (default trading-bot)")
+    iam.add_argument("--region", default=None, help="AWS region of the tables (default eu-west-3)")
+
+
+def cmd_iam_policy(args: argparse.Namespace) -> int:
+    """Print the policy JSON (docs/iam/reports-readonly-policy.json is the one for the defaults)."""
+    from .config import load_settings
+    from .iam import policy_json
+
+    settings = load_settings(source="aws", region=args.region, env=args.env, project=args.project,
+                             config_file=args.config_file)
+    sys.stdout.write(policy_json(settings))
     return EXIT_OK
 
 

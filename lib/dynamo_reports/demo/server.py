@@ -50,7 +50,7 @@ def make_moto_requests_atomic() -> None:
             return original(self)
 
     call_action._dynamo_reports_atomic = True  # type: ignore[attr-defined]
-    DynamoHandler.call_action = call_action
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
 
 
 class _MotoServer:
