@@ -365,8 +365,8 @@ def cmd_demo_server(args: argparse.Namespace) -> int:
         print(f"    export AWS_ENDPOINT_URL_DYNAMODB={server.endpoint_url} "
               "AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_DEFAULT_REGION=eu-west-3")
         print(f"    dynamo-reports run pnl --source aws --endpoint-url {server.endpoint_url}")
+        stop.waiting = True  # started: from now on a signal only sets the event (before the line tests wait for)
         print("stop with Ctrl-C", flush=True)
-        stop.waiting = True
         while not stop.wait(timeout=1.0):  # a timed wait: the signal handler always gets its turn
             pass
     print("embedded DynamoDB stopped")
