@@ -18,6 +18,7 @@ from dynamo_reports import codec
 from dynamo_reports.connection import Connection
 from dynamo_reports.exceptions import ParameterError, TableNotFoundError
 from dynamo_reports.systems import trading
+from dynamo_reports.systems.common import PREFIX_END
 from dynamo_reports.systems.trading import (
     BOT_CONFIG,
     REPORTS,
@@ -316,7 +317,7 @@ def test_prefix_bounds_never_lose_the_last_second():
     """The trap the prefix bounds avoid, stated on plain strings (DynamoDB compares bytes)."""
     naive_high = "2025-03-31T23:59:59.999999Z"
     assert "2025-03-31T23:59:59Z" > naive_high  # 'Z' > '.': the naive bound would drop it
-    high = "2025-03-31" + trading.PREFIX_END
+    high = "2025-03-31" + PREFIX_END
     for inside in ("2025-03-31T23:59:59Z", "2025-03-31T23:59:59.999999Z", "2025-03-31T23:59:59+00:00"):
         assert "2025-03-01" <= inside <= high
         assert inside.encode() <= high.encode()

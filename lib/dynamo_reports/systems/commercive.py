@@ -15,8 +15,28 @@ Projections are not documented; ALL is assumed (the document's pages read whole 
 
 from __future__ import annotations
 
+import uuid as _uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+
+from .. import codec
+from ..exceptions import ParameterError
 from . import commercive_keys as keys
 from .base import IndexSpec, TableSpec
+from .common import (
+    SystemRepository,
+    _and,
+    build_item,
+    check_choice,
+    check_ids,
+    check_text,
+    day_window,
+    iso_timestamp,
+    number,
+    prefix_range,
+)
 
 SYSTEM = "003"
 TITLE = "Commercive dashboard"
@@ -79,25 +99,6 @@ TABLES = (CONVERSATIONS, MESSAGES, LEADS, AFFILIATE_LINKS, AFFILIATE_STATS)
 # Date windows are inclusive calendar days (see trading.prefix_range for why the bounds are
 # ``"YYYY-MM-DD" .. "YYYY-MM-DD\uffff"``).
 
-import uuid as _uuid  # noqa: E402  (appended below the table specs on purpose)
-from typing import Any, Iterable, Mapping  # noqa: E402
-
-from boto3.dynamodb.conditions import Key  # noqa: E402
-
-from .. import codec  # noqa: E402
-from ..exceptions import ParameterError  # noqa: E402
-from .common import (  # noqa: E402
-    SystemRepository,
-    _and,
-    build_item,
-    check_choice,
-    check_ids,
-    check_text,
-    day_window,
-    iso_timestamp,
-    number,
-    prefix_range,
-)
 
 CONVERSATION_STATUSES = ("open", "closed")
 LEAD_STATUSES = ("pending", "approved", "rejected")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 import datetime as dt
 import re
-from decimal import Decimal
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from boto3.dynamodb.conditions import ConditionBase, Key
@@ -57,7 +56,7 @@ def as_day(name: str, value: Any, *, required: bool = False) -> dt.date | None:
     if isinstance(value, dt.datetime):  # before date: datetime is a date subclass
         try:
             if value.tzinfo is not None and value.utcoffset() is not None:
-                value = value.astimezone(dt.timezone.utc)
+                value = value.astimezone(dt.UTC)
             return dt.date(value.year, value.month, value.day)
         except (ValueError, TypeError, OverflowError):  # pandas.NaT and friends
             raise ParameterError(name, f"must be a real date, got {value!r}") from None
@@ -167,7 +166,7 @@ def iso_timestamp(name: str, value: Any) -> str:
     """A timestamp for an item: ISO strings are kept as written, datetimes become ``...Z`` (UTC)."""
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None and value.utcoffset() is not None:
-            value = value.astimezone(dt.timezone.utc)
+            value = value.astimezone(dt.UTC)
         text = value.strftime("%Y-%m-%dT%H:%M:%S")
         if value.microsecond:
             text += f".{value.microsecond:06d}"

@@ -9,6 +9,24 @@ Document: shared/seeds/001_a431fe2fc451daee.txt (its create-table command says
 
 from __future__ import annotations
 
+import logging
+import re
+import threading
+import time
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+
+from .. import reads
+from ..cache import TTLCache, get_or_load
+from ..codec import item_to_python, item_to_wire, to_wire
+from ..connection import Connection
+from ..exceptions import DynamoDBRequestError, DynamoReportsError, ParameterError
 from . import discord_config_keys as keys
 from .base import IndexSpec, TableSpec
 from .discord_config_keys import CHANNEL_INDEX, CHANNEL_TYPE, SETTINGS_SK, SETTINGS_TYPE
@@ -40,24 +58,6 @@ TABLES = (CONFIG,)
 #                   weeklySummary, monthlySummary booleans + the channel parameters)
 # ---------------------------------------------------------------------------------------------
 
-import logging  # noqa: E402
-import re  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import zoneinfo  # noqa: E402
-from collections.abc import Callable, Mapping  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from decimal import Decimal  # noqa: E402
-from types import MappingProxyType  # noqa: E402
-from typing import Any
-
-from boto3.dynamodb.conditions import Key  # noqa: E402
-
-from .. import reads  # noqa: E402
-from ..cache import TTLCache, get_or_load  # noqa: E402
-from ..codec import item_to_python, item_to_wire, to_wire  # noqa: E402
-from ..connection import Connection  # noqa: E402
-from ..exceptions import DynamoDBRequestError, DynamoReportsError, ParameterError  # noqa: E402
 
 log = logging.getLogger(__name__)
 

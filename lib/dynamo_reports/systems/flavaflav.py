@@ -7,8 +7,29 @@ an index key.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+
+from .. import codec
+from ..exceptions import ParameterError
 from . import flavaflav_keys as keys
 from .base import IndexSpec, TableSpec
+from .common import (
+    SystemRepository,
+    _and,
+    as_day,
+    build_item,
+    check_choice,
+    check_ids,
+    check_text,
+    day_window,
+    days_of,
+    iso_timestamp,
+    prefix_range,
+)
+from .trading import MAX_WINDOW_DAYS
 
 SYSTEM = "004"
 TITLE = "Flavaflav guild bot"
@@ -62,26 +83,6 @@ TABLES = (MEMBERS, INVENTORY, DISTRIBUTIONS, LISTS)
 # strings; ``lists.active`` is the string "true"/"false" because it is an index hash key
 # (DynamoDB key attributes are S, N or B, never BOOL).
 
-from typing import Any, Iterable, Mapping  # noqa: E402  (appended below the table specs on purpose)
-
-from boto3.dynamodb.conditions import Key  # noqa: E402
-
-from .. import codec  # noqa: E402
-from ..exceptions import ParameterError  # noqa: E402
-from .trading import MAX_WINDOW_DAYS  # noqa: E402
-from .common import (  # noqa: E402
-    SystemRepository,
-    _and,
-    as_day,
-    build_item,
-    check_choice,
-    check_ids,
-    check_text,
-    day_window,
-    days_of,
-    iso_timestamp,
-    prefix_range,
-)
 
 AVAILABILITIES = ("available", "distributed")
 

@@ -11,8 +11,32 @@ attribute ``ttl`` (90 days).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+
+from .. import codec
+from ..exceptions import ParameterError
 from . import trading_keys as keys
 from .base import IndexSpec, TableSpec
+from .common import (
+    SystemRepository,
+    _and,
+    as_day,
+    as_month,
+    build_item,
+    check_choice,
+    check_text,
+    day_window,
+    days_of,
+    iso_timestamp,
+    months_of,
+    number,
+    prefix_range,
+)
 
 SYSTEM = "002"
 TITLE = "Binance trading bot"
@@ -49,39 +73,6 @@ REPORTS = TableSpec(
 )
 
 TABLES = (TRADES, BOT_CONFIG, REPORTS)
-
-
-import datetime as dt  # noqa: E402
-import re  # noqa: E402
-from decimal import Decimal  # noqa: E402
-from typing import Any, Iterable, Mapping, Sequence  # noqa: E402
-
-from boto3.dynamodb.conditions import ConditionBase, Key  # noqa: E402
-
-from .. import codec, reads  # noqa: E402
-from ..connection import Connection  # noqa: E402
-from ..exceptions import ParameterError, TableNotFoundError  # noqa: E402
-from .common import (  # noqa: E402
-    PREFIX_END,
-    SystemRepository,
-    _DATE_FORMS,
-    _DATE_RE,
-    _MONTH_RE,
-    _and,
-    as_day,
-    as_month,
-    build_item,
-    check_choice,
-    check_ids,
-    check_text,
-    day_window,
-    days_of,
-    iso_timestamp,
-    months_of,
-    number,
-    prefix_range,
-    put_item,
-)
 
 
 # =============================================================================================
@@ -124,7 +115,8 @@ REPORT_NUMBERS = ("trades_count", "buy_count", "sell_count", "pnl_absolute", "pn
 
 def check_symbol(symbol: Any) -> str:
     if not isinstance(symbol, str) or not _SYMBOL_RE.match(symbol):
-        raise ParameterError("symbol", f"must be an upper-case alphanumeric trading pair like 'BTCUSDT', got {symbol!r}")
+        raise ParameterError("symbol",
+                             f"must be an upper-case alphanumeric trading pair like 'BTCUSDT', got {symbol!r}")
     return symbol
 
 
