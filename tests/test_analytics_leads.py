@@ -401,3 +401,20 @@ def test_combine_and_select_window():
     assert both.set_index("lead_id").loc["x2", "status"] == "pending"      # first read wins
     window = L.select_window(both, ts("2025-06-05T00:00Z"), ts("2025-06-10T00:00Z"))   # [lo, hi)
     assert window["lead_id"].tolist() == ["x2"]
+
+
+def test_absurd_commission_is_a_finding_and_out_of_the_totals():
+    # Issue 11: an approved commission of 1E+120 USD poisoned total_commission unflagged. Worked by
+    # hand: L1 approved 100 and L2 approved 1E+120 (beyond the 10^6 USD bound) -> one invalid_commission
+    # finding for L2, commission approved = 100 (L2 left out), approval rate still 2 / 2.
+    absurd = lead("L2", "A", "approved", reviewed_at="2025-06-03T10:00:00Z") | {"commission": Decimal("1E+120")}
+    frame = leads_frame([lead("L1", "A", "approved", reviewed_at="2025-06-03T10:00:00Z", commission=100), absurd])
+    findings = Findings()
+    L.check_leads(frame, LINKS, findings)
+    rows = findings.to_frame()
+    assert rows[["rule", "key"]].values.tolist() == [["invalid_commission", "lead_id=L2"]]
+    assert "plausibility bound 1,000,000 USD" in rows["detail"].iloc[0]
+    head = L.headline(frame, frame)
+    assert head["commission_approved"] == pytest.approx(100.0)
+    assert head["approval_rate"] == pytest.approx(1.0)
+    assert L.MAX_PLAUSIBLE_COMMISSION_USD == 1_000_000

@@ -46,7 +46,7 @@ from .quality import Findings
 from .window import in_window
 
 __all__ = [
-    "LEAD_STATUSES", "RULES", "STATS_FIELDS", "check_report_parameters",
+    "LEAD_STATUSES", "MAX_PLAUSIBLE_COMMISSION_USD", "RULES", "STATS_FIELDS", "check_report_parameters",
     "mask_email", "mask_emails", "combine_leads", "select_window",
     "status_counts", "approval_rate", "pending_exposure", "headline",
     "weekly_by_status", "review_backlog", "review_times", "review_time_stats", "weekly_review_times",
@@ -61,6 +61,10 @@ REVIEWED = ("approved", "rejected")
 STATS_FIELDS = ("total_leads", "pending", "approved", "rejected", "total_commission")
 MISSING_STATUS = "(missing)"
 COMMISSION_TOLERANCE = 0.005  # USD: half a cent
+#: Plausibility bound of one lead's commission (issue 11): an affiliate programme paying more than
+#: a million USD for one lead is typed data (``1E+120``); such a commission is an ``invalid_commission``
+#: finding and is left out of every total, as a commission that is not a number is.
+MAX_PLAUSIBLE_COMMISSION_USD = 1_000_000
 
 #: The data-quality rules of the leads report (declared with ``Findings.describe``).
 RULES: dict[str, str] = {
@@ -73,7 +77,8 @@ RULES: dict[str, str] = {
     "reviewed_without_reviewed_at": "approved or rejected lead without reviewed_at (no review time)",
     "reviewed_before_created": "reviewed_at earlier than created_at (left out of review times)",
     "unreadable_timestamp": "created_at missing or unreadable, or reviewed_at unreadable",
-    "invalid_commission": "commission is not a number",
+    "invalid_commission": "commission is not a number, or beyond the plausibility bound MAX_PLAUSIBLE_COMMISSION_USD "
+                          "(left out of every total)",
     "likely_duplicate_lead": "same e-mail for the same affiliate within duplicate_days of an earlier lead",
     "stale_affiliate_stats": "Affiliate Stats row disagrees with the counts recomputed from Leads",
     "affiliate_without_stats": "affiliate with leads but no Affiliate Stats row",
@@ -146,9 +151,15 @@ def _status(leads: pd.DataFrame) -> pd.Series:
                                else str(s))
 
 
-def _commission(leads: pd.DataFrame) -> pd.Series:
+def _raw_commission(leads: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(leads["commission"], errors="coerce") if "commission" in leads else pd.Series(
         0.0, index=leads.index)
+
+
+def _commission(leads: pd.DataFrame) -> pd.Series:
+    """The commission as a number; NaN when it is not one or beyond :data:`MAX_PLAUSIBLE_COMMISSION_USD`."""
+    raw = _raw_commission(leads)
+    return raw.where(~(raw.abs() > MAX_PLAUSIBLE_COMMISSION_USD))
 
 
 # -- headline -------------------------------------------------------------------------------------
@@ -486,6 +497,7 @@ def check_leads(leads: pd.DataFrame, links: pd.DataFrame, findings: Findings, *,
     bad_commission = _positions(leads, "invalid_numbers", "commission")
     status = _status(leads)
     commission = _commission(leads)
+    raw_commission = _raw_commission(leads)
 
     def key(row_id) -> str:
         return f"lead_id={leads.at[row_id, 'lead_id']}"
@@ -508,6 +520,9 @@ def check_leads(leads: pd.DataFrame, links: pd.DataFrame, findings: Findings, *,
                          table=TABLE)
         if i in bad_commission:
             findings.add("invalid_commission", key(i), "commission is not a number", table=TABLE)
+        elif pd.isna(com) and pd.notna(raw_commission[i]):
+            findings.add("invalid_commission", key(i), f"commission {raw_commission[i]:g} USD is beyond the "
+                         f"plausibility bound {MAX_PLAUSIBLE_COMMISSION_USD:,} USD", table=TABLE)
         elif st == "approved" and not (com > 0):
             findings.add("approved_without_commission", key(i),
                          "approved without commission" if pd.isna(com) else f"approved with commission {com:g}",
