@@ -1,6 +1,7 @@
 """The ``dynamo-reports`` command.
 
-Exit status: 0 success; 1 a report that failed (its executed notebook is kept); 2 bad
+Exit status: 0 success; 1 a report that failed (its executed notebook is kept; 3 when the
+endpoint failed it: unreachable, throttled beyond retries, a table gone); 2 bad
 parameters or configuration (an alert rule, ``--publish``, a ``--notify`` secret missing from
 the environment included); 3 endpoint, credentials or a missing table (or ``--publish`` could
 not upload); 4 the reports ran and an alert rule fired (one line per fired rule on stderr).
@@ -236,7 +237,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             from .demo.server import EmbeddedDynamo
 
             print("starting the embedded DynamoDB with the demo dataset ...", file=sys.stderr)
-            server = EmbeddedDynamo().start()
+            server = EmbeddedDynamo(region=plan.settings.region).start()  # tables where the plan reads
             plan = plan.with_endpoint(str(server.endpoint_url))
         os.environ.setdefault("DYNAMO_REPORTS_PROGRESS", "0")
         code = _run_planned(plan, args.output_dir, channels=channels, publisher=publisher)
@@ -252,7 +253,7 @@ def _preflight(settings: Settings) -> Connection:
     import boto3
     import botocore.exceptions
 
-    from .connection import Connection
+    from .connection import PROBE_READ_TIMEOUT, Connection
     from .exceptions import CredentialsError
 
     if settings.targets_aws:
@@ -263,7 +264,7 @@ def _preflight(settings: Settings) -> Connection:
         if found is None:
             raise CredentialsError("no AWS credentials found (profile, environment, SSO or role); "
                                    "set AWS_PROFILE or run `aws configure`, or use --source demo")
-    conn = Connection(settings)
+    conn = Connection(settings, read_timeout=PROBE_READ_TIMEOUT)
     if not settings.targets_aws:  # a local endpoint: does it answer at all?
         conn.call("ListTables", Limit=1)
     return conn
@@ -290,12 +291,17 @@ def _delivery_options(args: argparse.Namespace) -> tuple[list[Channel], Publishe
     return channels, publisher
 
 
+#: errors raised inside a notebook that are the endpoint's, not the report's (exit 3, not 1)
+ENDPOINT_ERROR_NAMES = frozenset({"EndpointError", "CredentialsError", "AccessDeniedError", "ThrottlingError",
+                                  "TableNotFoundError"})
+
+
 def _run_planned(plan: RunPlan, output_dir: str, *, channels: Sequence[Channel] = (),
                  publisher: Publisher | None = None) -> int:
     from .delivery.after_run import deliver
     from .reporting.runner import run_report
 
-    failures = alerts = publish_failures = 0
+    failures = alerts = publish_failures = endpoint_failures = 0
     for name in plan.names:
         run_dir: Any = None
         error = None
@@ -308,6 +314,8 @@ def _run_planned(plan: RunPlan, output_dir: str, *, channels: Sequence[Channel] 
                 print(f"dynamo-reports: {name}: ALERT {redact_text(outcome.message)}", file=sys.stderr)
         except ReportError as e:
             failures += 1
+            detail = getattr(getattr(e, "result", None), "error_detail", None) or {}
+            endpoint_failures += detail.get("ename") in ENDPOINT_ERROR_NAMES
             run_dir, error = e.run_dir, redact_text(str(e))
             where = f" (executed notebook kept in {e.run_dir})" if e.run_dir else ""
             print(f"dynamo-reports: {name}: FAILED: {error}{where}", file=sys.stderr)
@@ -323,8 +331,8 @@ def _run_planned(plan: RunPlan, output_dir: str, *, channels: Sequence[Channel] 
         print(f"index: {index.resolve()}")
     if publisher is not None and not publish_failures:
         print(f"published to {publisher.url}/ ({len(set(publisher.uploaded))} object(s) uploaded)")
-    if failures:
-        return EXIT_FAILED
+    if failures:  # the endpoint went away or throttled beyond retries in every failed run: exit 3
+        return EXIT_ENDPOINT if endpoint_failures == failures else EXIT_FAILED
     if publish_failures:
         return EXIT_ENDPOINT
     return EXIT_ALERT if alerts else EXIT_OK

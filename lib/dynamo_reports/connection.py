@@ -84,16 +84,19 @@ READ_ONLY_OPERATIONS = DATA_READ_OPERATIONS | frozenset(
 # the reachability check of a non-AWS endpoint, so AWS never sees it from a report run.
 REPORT_OPERATIONS = ("DescribeTable", "DescribeTimeToLive", "GetItem", "BatchGetItem", "Query", "Scan")
 
-# Faults in bounded time. A report connection waits at most CONNECT_TIMEOUT to connect and
-# READ_TIMEOUT for each read from the socket (DynamoDB answers in milliseconds; the timeout
-# is between bytes, so a large page that keeps flowing is not cut); a timeout or a dropped
-# connection is tried TRANSPORT_MAX_ATTEMPTS times in all: a silent endpoint fails after 2 x 4 s.
+# Faults in bounded time. A connection waits at most CONNECT_TIMEOUT to connect and
+# READ_TIMEOUT for each read from the socket; a timeout or a dropped connection is tried
+# TRANSPORT_MAX_ATTEMPTS times in all. The CLI's pre-flight checks (before any kernel starts)
+# use PROBE_READ_TIMEOUT, so a silent endpoint fails the run after 2 x 5 s. Report reads use
+# the longer READ_TIMEOUT: DynamoDB answers in milliseconds, but an emulator builds a whole
+# 1 MB page before its first byte, which on a loaded two-core machine can take several seconds.
 # Throttling is retried up to RETRY_MAX_ATTEMPTS attempts in all, with botocore's standard
 # backoff (random, 1 s doubling per attempt) capped at RETRY_MAX_BACKOFF: at 30 % throttling a
 # request fails with probability 0.3 ** 12 (5e-7); at 100 % it fails after at most
 # 1+2+4+5*8 = 47 s of backoff (about 24 s on average).
 CONNECT_TIMEOUT = 3
-READ_TIMEOUT = 4
+READ_TIMEOUT = 30
+PROBE_READ_TIMEOUT = 5
 TRANSPORT_MAX_ATTEMPTS = 2
 RETRY_MAX_ATTEMPTS = 12
 RETRY_MAX_BACKOFF = 5.0
@@ -209,11 +212,13 @@ class Connection:
         session: boto3.session.Session | None = None,
         meter: RequestMeter | None = None,
         read_only: bool | None = None,
+        read_timeout: float | None = None,
     ) -> None:
         self.settings = settings
         self.read_only = settings.read_only if read_only is None else read_only
         self.meter = meter if meter is not None else RequestMeter()
-        self.client = client if client is not None else make_client(settings, session=session)
+        self.client = (client if client is not None
+                       else make_client(settings, session=session, read_timeout=read_timeout))
         count_throttles(self.client)
         if self.read_only:  # at the client's event level: direct client calls are refused too
             guard_read_only(self.client)
@@ -391,12 +396,15 @@ def _install_retry_policy(client: Any) -> None:
     events.register("needs-retry.dynamodb", handler.needs_retry, unique_id="retry-config-dynamodb")
 
 
-def make_client(settings: Settings, *, session: boto3.session.Session | None = None) -> Any:
-    """A low-level DynamoDB client: bounded timeouts, throttling retried with backoff (see the constants)."""
+def make_client(settings: Settings, *, session: boto3.session.Session | None = None,
+                read_timeout: float | None = None) -> Any:
+    """A low-level DynamoDB client: bounded timeouts, throttling retried with backoff (see the constants).
+
+    ``read_timeout`` replaces :data:`READ_TIMEOUT` (the pre-flight checks use :data:`PROBE_READ_TIMEOUT`)."""
     config = botocore.config.Config(
         retries={"mode": "standard", "total_max_attempts": RETRY_MAX_ATTEMPTS},
         connect_timeout=CONNECT_TIMEOUT,
-        read_timeout=READ_TIMEOUT,
+        read_timeout=READ_TIMEOUT if read_timeout is None else read_timeout,
         user_agent_extra="dynamo-reports",
     )
     kwargs: dict[str, Any] = {"region_name": settings.region, "config": config}
