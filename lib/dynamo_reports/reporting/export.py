@@ -42,12 +42,15 @@ from traitlets.config import Config
 
 from .summary import atomic_write_text
 
-__all__ = ["REMOVED_CELL_TAGS", "TEMPLATES_DIR", "TEMPLATE_NAME", "export_html", "make_offline"]
+__all__ = ["REMOVED_CELL_TAGS", "TEMPLATES_DIR", "TEMPLATE_NAME", "THEME_CSS", "export_html", "make_offline",
+           "theme_css"]
 
 #: Directory holding the shipped nbconvert templates.
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 #: Name of the shipped offline template.
 TEMPLATE_NAME = "offline"
+#: The report theme, inlined in every report and in the index page (no JupyterLab theme CSS).
+THEME_CSS = TEMPLATES_DIR / "theme.css"
 #: Cells with any of these tags are removed from the HTML entirely.
 REMOVED_CELL_TAGS = ("parameters", "injected-parameters", "remove-cell")
 
@@ -59,6 +62,11 @@ _URL_ATTRS = ("src", "srcset", "href", "poster", "data", "background", "action",
               "xlink:href", "codebase", "cite", "longdesc", "manifest", "ping", "lowsrc", "dynsrc")
 _DROP_TAGS = ("script", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
               "portal", "noscript")
+
+
+def theme_css() -> str:
+    """The report theme's CSS text (``templates/theme.css``)."""
+    return THEME_CSS.read_text(encoding="utf-8")
 
 
 def _is_remote(url: str) -> bool:
@@ -187,6 +195,7 @@ def export_html(
     base = Path(input_path).parent if input_path else source.parent
     resources: dict[str, Any] = {
         "metadata": {"name": title, "path": str(base)},
+        "report_css": theme_css(),
         "report_banner": banner or "",
         "report_banner_kind": banner_kind if banner_kind in ("info", "failed") else "info",
     }

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .export import theme_css
 from .registry import REPORTS, ReportDef
 from .summary import atomic_write_text
 
@@ -156,35 +157,6 @@ def _headlines(record: Mapping[str, Any]) -> list[tuple[str, str]]:
         return []
     return [(str(k), _fmt_number(v)) for k, v in values.items()]
 
-
-_CSS = """
-body { font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
-       color: #1f2328; margin: 0; background: #fff; }
-main { max-width: 1200px; margin: 0 auto; padding: 24px 28px 48px; }
-h1 { font-size: 24px; margin: 0 0 4px; }
-h2 { font-size: 18px; margin: 28px 0 8px; }
-p.meta { color: #666; margin: 0 0 16px; font-size: 13px; }
-table { border-collapse: collapse; width: 100%; font-size: 13px; font-variant-numeric: tabular-nums; }
-th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #e2e2e2; vertical-align: top; }
-thead th { border-bottom: 2px solid #999; background: #f5f5f5; }
-tbody tr:nth-child(even) { background: #fafafa; }
-.status { font-weight: 600; white-space: nowrap; }
-.status-ok { color: #1a7f37; }
-.status-failed, .status-unreadable { color: #fff; background: #cf222e; padding: 1px 6px; border-radius: 3px; }
-tr.run-failed, tr.run-unreadable { background: #fdecea !important; }
-.status-alert { color: #1f2328; background: #ffd33d; padding: 1px 6px; border-radius: 3px; }
-tr.run-alert { background: #fff8c5 !important; }
-ul.alerts { margin: 4px 0 0; padding-left: 16px; color: #6f4e00; font-size: 12px; }
-.error { color: #8a1c12; font-size: 12px; margin-top: 4px; white-space: pre-wrap; }
-dl.headlines { margin: 0; display: grid; grid-template-columns: auto auto; gap: 0 10px; }
-dl.headlines dt { color: #666; }
-dl.headlines dd { margin: 0; text-align: right; }
-a { color: #0969da; }
-.links a { margin-right: 8px; white-space: nowrap; }
-.empty { color: #666; }
-"""
-
-
 def render_index(
     runs: Iterable[Mapping[str, Any]],
     *,
@@ -206,7 +178,7 @@ def render_index(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="dynamo-reports">',
         "<title>dynamo-reports — report runs</title>",
-        f"<style>{_CSS}</style>",
+        f"<style>{theme_css()}</style>",
         "</head>",
         "<body><main>",
         "<h1>Report runs</h1>",
