@@ -17,6 +17,7 @@ read-only. Values from the tables are always shown escaped (:meth:`ReportContext
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,7 +45,13 @@ def _display(obj: Any) -> None:
     display(obj)
 
 
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
 def _markdown(text: str) -> None:
+    # reports contain prices, never math: a `$` pair must not be read as LaTeX (it would swallow
+    # the text between, ``**`` marks included)
+    text = _UNESCAPED_DOLLAR.sub(r"\\$", text)
     try:
         from IPython.display import Markdown
     except ImportError:
@@ -78,6 +85,14 @@ def _embedded_endpoint(region: str) -> str:
 
         _EMBEDDED[region] = EmbeddedDynamo(region=region).start()
     return str(_EMBEDDED[region].endpoint_url)
+
+
+class ReportCost(dict[str, Any]):
+    """The meter totals returned by :meth:`ReportContext.cost`: a plain dict that displays nothing
+    when it is the value of a notebook cell (the section is already shown)."""
+
+    def _ipython_display_(self) -> None:
+        return None
 
 
 @dataclass
@@ -200,7 +215,7 @@ class ReportContext:
     def read_units(self) -> float:
         return float(self.conn.meter.totals()["read_units"])
 
-    def cost(self) -> dict[str, Any]:
+    def cost(self) -> ReportCost:
         """The "cost of this report" section: requests and read units by AWS's sizing rules."""
         from .capacity import price_table
 
@@ -223,7 +238,7 @@ class ReportContext:
         )
         self.table(self.conn.meter.by_table(), caption="Requests by operation, table and index",
                    formats={"read_units": "{:g}", "write_units": "{:g}"})
-        return totals
+        return ReportCost(totals)
 
     def write_summary(self, summary: Mapping[str, Any]) -> dict[str, Any]:
         """Add ``data_quality``, ``read_units``, ``window``, ``as_of``, ``source``; write summary.json."""
