@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..exceptions import ParameterError
-from ..systems.discord_config import is_snowflake
+from ..systems.discord_config_keys import is_snowflake
 from ..systems.solanashares_keys import is_valid_wallet
 
 __all__ = ["check_parameters", "default_lookups", "format_number", "format_share", "format_sol", "format_utc_time"]

@@ -10,7 +10,6 @@ Document: shared/seeds/001_a431fe2fc451daee.txt (its create-table command says
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 import zoneinfo
@@ -29,7 +28,7 @@ from ..connection import Connection
 from ..exceptions import DynamoDBRequestError, DynamoReportsError, ParameterError
 from . import discord_config_keys as keys
 from .base import IndexSpec, TableSpec
-from .discord_config_keys import CHANNEL_INDEX, CHANNEL_TYPE, SETTINGS_SK, SETTINGS_TYPE
+from .discord_config_keys import CHANNEL_INDEX, CHANNEL_TYPE, SETTINGS_SK, SETTINGS_TYPE, is_snowflake
 
 SYSTEM = "001"
 TITLE = "Multi-guild Discord bot configuration"
@@ -76,7 +75,6 @@ SETTINGS_FIELDS: dict[str, str] = {
     "timezone": "timezone", "positionDisplayEnabled": "bool", "summaryPreferences": "summary",
 }
 
-_SNOWFLAKE_RE = re.compile(r"[0-9]{1,20}")
 
 
 # -- errors ------------------------------------------------------------------------------------
@@ -105,10 +103,6 @@ class ChannelNotFoundError(DynamoReportsError, LookupError):
 
 
 # -- validation --------------------------------------------------------------------------------
-
-def is_snowflake(value: Any) -> bool:
-    """A Discord id as a string of 1-20 digits (a 64-bit snowflake)."""
-    return isinstance(value, str) and _SNOWFLAKE_RE.fullmatch(value) is not None
 
 
 def _check_snowflake(name: str, value: Any) -> str:

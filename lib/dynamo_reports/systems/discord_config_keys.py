@@ -11,6 +11,7 @@ GSI ``ChannelIndex`` (``GSI_PK`` / ``GSI_SK``, projection ALL).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .base import KeyPrefix
@@ -65,3 +66,11 @@ __all__ = [
     "channel_id_from_sk", "channel_index_key", "channel_key", "channel_keys", "channel_sk", "guild_id_from_pk",
     "guild_pk", "is_channel_sk", "is_guild_pk", "is_settings_sk", "settings_key",
 ]
+
+
+_SNOWFLAKE_RE = re.compile(r"[0-9]{1,20}")
+
+
+def is_snowflake(value: Any) -> bool:
+    """A Discord id (user, guild, channel) as a string of 1-20 digits (a 64-bit snowflake)."""
+    return isinstance(value, str) and _SNOWFLAKE_RE.fullmatch(value) is not None

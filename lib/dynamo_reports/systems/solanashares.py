@@ -32,7 +32,6 @@ from __future__ import annotations
 import decimal
 import logging
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -49,6 +48,7 @@ from ..connection import Connection
 from ..exceptions import DynamoDBRequestError, DynamoReportsError, ParameterError
 from . import solanashares_keys as keys
 from .base import IndexSpec, TableSpec
+from .discord_config_keys import is_snowflake
 from .solanashares_keys import (
     BASE58_ALPHABET,
     GLOBAL_STATS_TYPE,
@@ -75,7 +75,6 @@ PARTICIPANTS = TableSpec(
 
 TABLES = (PARTICIPANTS,)
 
-_SNOWFLAKE_RE = re.compile(r"[0-9]{1,20}")
 # DynamoDB numbers: up to 38 significant digits.
 _DYNAMO_CONTEXT = decimal.Context(prec=38)
 
@@ -129,7 +128,7 @@ def _check_wallet(name: str, wallet: Any) -> str:
 
 
 def _check_user_id(name: str, user_id: Any) -> str:
-    if not isinstance(user_id, str) or _SNOWFLAKE_RE.fullmatch(user_id) is None:
+    if not is_snowflake(user_id):
         raise ParameterError(name, f"must be a Discord user id (a string of 1-20 digits), got {user_id!r}")
     return user_id
 
