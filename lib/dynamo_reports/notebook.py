@@ -31,6 +31,7 @@ from .analytics.window import in_window
 from .config import Settings
 from .connection import Connection
 from .pii import mask_emails_in_frame, mask_emails_in_value
+from .reporting.tables import render_table
 
 _MEMO: dict[tuple, Any] = {}
 _EMBEDDED: dict[str, Any] = {}
@@ -93,6 +94,18 @@ class ReportCost(dict[str, Any]):
 
     def _ipython_display_(self) -> None:
         return None
+
+
+def grouped_findings(findings: pd.DataFrame, rules: Mapping[str, str], *, examples: int = 3) -> pd.DataFrame:
+    """One row per rule that found something: the rule, what it checks, how many items, a few examples."""
+    rows = []
+    for rule, group in findings.groupby("rule", sort=False):
+        sample = [f"{key}: {detail}" if detail else str(key)
+                  for key, detail in zip(group["key"].head(examples), group["detail"].head(examples), strict=True)]
+        rest = len(group) - len(sample)
+        rows.append({"rule": rule, "what it checks": rules.get(str(rule), ""), "items": len(group),
+                     "examples": "; ".join(sample) + (f"; … and {rest} more" if rest > 0 else "")})
+    return pd.DataFrame(rows, columns=["rule", "what it checks", "items", "examples"])
 
 
 @dataclass
@@ -178,28 +191,14 @@ class ReportContext:
         """A value as the report may show it: e-mail-like text masked unless ``show_pii``."""
         return value if self.show_pii else mask_emails_in_value(value)
 
-    def table(self, frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 50,
+    def table(self, frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 15,
               formats: Mapping[str, str] | None = None, index: bool = False) -> None:
-        """Show a DataFrame as an escaped HTML table (values formatted, at most ``max_rows`` rows)."""
-        shown = frame.head(max_rows).copy()
-        if not self.show_pii:
-            shown = mask_emails_in_frame(shown)
-        for col, fmt in (formats or {}).items():
-            if col in shown:
-                shown[col] = shown[col].map(lambda v, f=fmt: "" if v is None or (isinstance(v, float) and pd.isna(v))
-                                            else f.format(v))
-        for col in shown.columns:
-            if pd.api.types.is_datetime64_any_dtype(shown[col]):
-                shown[col] = shown[col].dt.strftime("%Y-%m-%d %H:%M")
-        text = shown.to_html(index=index, escape=True, na_rep="", border=0, classes="dr-table")
+        """Show a DataFrame as an escaped HTML table by the report conventions
+        (:func:`~dynamo_reports.reporting.tables.render_table`): human labels, units, the first
+        ``max_rows`` rows shown and the rest inside a ``<details>`` element."""
+        shown = frame if self.show_pii else mask_emails_in_frame(frame.copy())
         caption = self._shown(caption)
-        if caption:
-            text = f"<p><b>{html.escape(caption)}</b></p>" + text
-        if len(frame) > max_rows:
-            text += f"<p><i>{max_rows} of {len(frame)} rows shown.</i></p>"
-        if frame.empty:
-            text = (f"<p><b>{html.escape(caption)}</b></p>" if caption else "") + "<p><i>none</i></p>"
-        _html(text)
+        _html(render_table(shown, caption=caption, max_rows=max_rows, formats=formats, index=index))
 
     def data_quality(self, *, max_rows: int = 100) -> None:
         """The data-quality section: counts per rule, then every finding (key + what is wrong)."""
@@ -208,9 +207,12 @@ class ReportContext:
             "No malformed or inconsistent items found." if total == 0 else
             f"**{total}** finding(s). Items listed here are kept out of the computations they would "
             "distort, and counted — never silently dropped."))
-        self.table(self.findings.summary_frame(), caption="Findings per rule")
         if total:
-            self.table(self.findings.to_frame(), caption="Findings", max_rows=max_rows)
+            self.table(grouped_findings(self.findings.to_frame(), self.findings.rules),
+                       caption="Findings per rule (with examples)", max_rows=len(self.findings.rules) + 50)
+            self.table(self.findings.to_frame(), caption="Every finding", max_rows=min(max_rows, 10))
+        else:
+            self.table(self.findings.summary_frame(), caption="Rules checked")
 
     def read_units(self) -> float:
         return float(self.conn.meter.totals()["read_units"])

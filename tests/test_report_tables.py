@@ -1,0 +1,53 @@
+"""The report table conventions (reporting/tables.py), expectations written by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+from bs4 import BeautifulSoup
+
+from dynamo_reports.notebook import grouped_findings
+from dynamo_reports.reporting.tables import column_label, format_cell, render_table
+
+
+def test_column_labels_are_human():
+    assert column_label("requests_per_month") == "Requests per month"
+    assert column_label("provisioned_rcu") == "Provisioned RCU"
+    assert column_label("on_demand_cost") == "On demand cost (USD)"
+    assert column_label("commission (USD)") == "Commission (USD)"
+
+
+def test_values_follow_the_conventions():
+    assert format_cell(1.487e-07, kind="money") == "0.00000015"
+    assert format_cell(11.6549, kind="money") == "11.65"
+    assert format_cell(0.5227, kind="share") == "52.3%"
+    assert format_cell(20.0) == "20"
+    assert format_cell(1234567) == "1,234,567"
+    assert format_cell(True) == "yes"
+    assert format_cell(pd.Timestamp("2025-05-26")) == "2025-05-26"
+    assert format_cell(pd.Timestamp("2025-05-26 13:05")) == "2025-05-26 13:05"
+    assert "e" not in format_cell(3.2e-9)
+
+
+def test_table_escapes_aligns_shortens_ids_and_folds_long_tables():
+    frame = pd.DataFrame({"lead_id": [f"0b6f1c2e-8a0b-4c55-9d7e-{i:012d}" for i in range(30)],
+                          "name": ["<script>"] * 30, "commission": [1.5] * 30})
+    soup = BeautifulSoup(render_table(frame, caption="Leads", max_rows=20), "html.parser")
+    first = soup.find("table")
+    assert [th.get_text() for th in first.find_all("th")] == ["Lead ID", "Name", "Commission"]
+    assert first.find("th", string="Commission")["class"] == ["num"]
+    row = first.find("tbody").find("tr").find_all("td")
+    assert row[0].span["title"] == "0b6f1c2e-8a0b-4c55-9d7e-000000000000" and "…" in row[0].get_text()
+    assert row[1].get_text() == "<script>" and soup.find("script") is None
+    assert row[2].get_text() == "1.50" and row[2]["class"] == ["num"]
+    assert len(first.find("tbody").find_all("tr")) == 20
+    details = soup.find("details")
+    assert "20 of 30 shown" in details.summary.get_text()
+    assert len(details.find("tbody").find_all("tr")) == 10
+
+
+def test_repeated_findings_are_grouped_with_examples():
+    findings = pd.DataFrame({"rule": ["ttl"] * 5 + ["bad"], "table": ["t"] * 6,
+                             "key": [f"k{i}" for i in range(6)], "detail": ["expired"] * 5 + ["x"]})
+    grouped = grouped_findings(findings, {"ttl": "past TTL", "bad": "malformed"})
+    assert grouped["items"].tolist() == [5, 1]
+    assert grouped.loc[0, "examples"] == "k0: expired; k1: expired; k2: expired; … and 2 more"
