@@ -37,13 +37,14 @@ Definitions, and the choices made where issue 5 leaves them open:
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 
 from ..exceptions import ParameterError
 from .quality import Findings
-from .window import in_window
+from .window import in_window, weekly_median_p90
 
 __all__ = [
     "LEAD_STATUSES", "MAX_PLAUSIBLE_COMMISSION_USD", "RULES", "STATS_FIELDS", "check_report_parameters",
@@ -296,15 +297,7 @@ def weekly_review_times(times: pd.DataFrame, *, timezone: str = "UTC", lo: pd.Ti
     """Per week of creation: ``reviewed`` (count), ``median_hours``, ``p90_hours`` (NaN for a week with none)."""
     weeks = _week_start(times["created_at"], timezone) if not times.empty else pd.Series(dtype="datetime64[ns]")
     index = _all_weeks(weeks, lo, hi, timezone)
-    if times.empty:
-        out = pd.DataFrame({"reviewed": 0, "median_hours": math.nan, "p90_hours": math.nan}, index=index)
-    else:
-        grouped = times["hours"].groupby(weeks.values)
-        out = pd.DataFrame({"reviewed": grouped.size(), "median_hours": grouped.quantile(0.5),
-                            "p90_hours": grouped.quantile(0.9)}).reindex(index)
-        out["reviewed"] = out["reviewed"].fillna(0).astype(int)
-    out.index.name = "week"
-    return out
+    return weekly_median_p90(times["hours"], weeks, index, count="reviewed", unit="hours")
 
 
 # -- affiliates and links -------------------------------------------------------------------------

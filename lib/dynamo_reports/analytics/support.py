@@ -26,7 +26,6 @@ Definitions, and the choices made where issue 7 leaves them open:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,7 +34,7 @@ import pandas as pd
 from .attributes import ATTRIBUTE_RULES, Attribute, check_attributes
 from .quality import Findings
 from .quality import as_text as _text
-from .window import in_window
+from .window import in_window, weekly_median_p90
 
 __all__ = [
     "SENDERS", "RULES", "describe_rules", "combine_conversations", "opened_in_window", "closed_in_window",
@@ -164,15 +163,7 @@ def weekly_reply_times(replies: pd.DataFrame, *, timezone: str = "UTC", lo: pd.T
         last = _week_start(pd.Series([hi - pd.Timedelta(microseconds=1)]), timezone).iloc[0]
     index = (pd.date_range(first, last, freq="7D", name="week")
              if first is not None and last is not None and first <= last else pd.DatetimeIndex([], name="week"))
-    if timed.empty:
-        out = pd.DataFrame({"replied": 0, "median_minutes": math.nan, "p90_minutes": math.nan}, index=index)
-    else:
-        grouped = timed["minutes"].astype(float).groupby(weeks.to_numpy())
-        out = pd.DataFrame({"replied": grouped.size(), "median_minutes": grouped.quantile(0.5),
-                            "p90_minutes": grouped.quantile(0.9)}).reindex(index)
-        out["replied"] = out["replied"].fillna(0).astype(int)
-    out.index.name = "week"
-    return out
+    return weekly_median_p90(timed["minutes"], weeks, index, count="replied", unit="minutes")
 
 
 def awaiting_first_reply(backlog: pd.DataFrame, replies: pd.DataFrame) -> pd.DataFrame:

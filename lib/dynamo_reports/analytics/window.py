@@ -8,9 +8,12 @@ data-quality finding elsewhere, never silently counted in).
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 
-__all__ = ["in_window"]
+__all__ = ["in_window", "weekly_median_p90"]
 
 
 def in_window(times: pd.Series, lo: pd.Timestamp | None = None, hi: pd.Timestamp | None = None) -> pd.Series:
@@ -21,3 +24,22 @@ def in_window(times: pd.Series, lo: pd.Timestamp | None = None, hi: pd.Timestamp
     if hi is not None:
         mask &= times < hi
     return mask
+
+
+def weekly_median_p90(values: pd.Series, weeks: pd.Series | None, index: pd.Index, *, count: str,
+                      unit: str) -> pd.DataFrame:
+    """Per week of ``index``: how many ``values`` (``count``), their median and 90th percentile
+    (``median_<unit>``, ``p90_<unit>``, linear interpolation; NaN for a week without any).
+
+    ``weeks`` gives each value's week (aligned with ``values``); weeks outside ``index`` are dropped.
+    """
+    median, p90 = f"median_{unit}", f"p90_{unit}"
+    if values.empty or weeks is None:
+        out = pd.DataFrame({count: 0, median: math.nan, p90: math.nan}, index=index)
+    else:
+        grouped = values.astype(float).groupby(np.asarray(weeks))
+        out = pd.DataFrame({count: grouped.size(), median: grouped.quantile(0.5),
+                            p90: grouped.quantile(0.9)}).reindex(index)
+        out[count] = out[count].fillna(0).astype(int)
+    out.index.name = "week"
+    return out
