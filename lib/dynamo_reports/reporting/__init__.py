@@ -15,8 +15,9 @@ load papermill or nbconvert.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_getattr
 
 #: public name -> submodule that defines it
 _LAZY = {
@@ -71,10 +72,4 @@ if TYPE_CHECKING:
     from .summary import atomic_write_bytes, atomic_write_text, read_summary, to_jsonable, write_summary
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'dynamo_reports.reporting' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
