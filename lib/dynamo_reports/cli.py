@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -296,19 +297,32 @@ ENDPOINT_ERROR_NAMES = frozenset({"EndpointError", "CredentialsError", "AccessDe
                                   "TableNotFoundError"})
 
 
+def _seconds(seconds: float) -> str:
+    """A duration for the progress lines: ``12.3 s`` or ``2 min 05 s``."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {secs:02d} s"
+
+
 def _run_planned(plan: RunPlan, output_dir: str, *, channels: Sequence[Channel] = (),
                  publisher: Publisher | None = None) -> int:
     from .delivery.after_run import deliver
     from .reporting.runner import run_report
 
     failures = alerts = publish_failures = endpoint_failures = 0
-    for name in plan.names:
+    started_all = time.monotonic()
+    timings: list[tuple[str, float, str]] = []
+    for position, name in enumerate(plan.names, 1):
         run_dir: Any = None
         error = None
+        print(f"[{position}/{len(plan.names)}] {name}: running…", flush=True)
+        started = time.monotonic()
         try:
             result = run_report(name, output_dir=output_dir, plan=plan)
             run_dir = result.run_dir
-            print(f"{name}: {result.html_path}")
+            timings.append((name, time.monotonic() - started, "ok"))
+            print(f"{name}: {result.html_path} ({_seconds(timings[-1][1])})", flush=True)
             for outcome in result.fired_alerts:
                 alerts += 1
                 print(f"dynamo-reports: {name}: ALERT {redact_text(outcome.message)}", file=sys.stderr)
@@ -317,6 +331,7 @@ def _run_planned(plan: RunPlan, output_dir: str, *, channels: Sequence[Channel] 
             detail = getattr(getattr(e, "result", None), "error_detail", None) or {}
             endpoint_failures += detail.get("ename") in ENDPOINT_ERROR_NAMES
             run_dir, error = e.run_dir, redact_text(str(e))
+            timings.append((name, time.monotonic() - started, "FAILED"))
             where = f" (executed notebook kept in {e.run_dir})" if e.run_dir else ""
             print(f"dynamo-reports: {name}: FAILED: {error}{where}", file=sys.stderr)
         if channels or publisher is not None:
@@ -326,6 +341,9 @@ def _run_planned(plan: RunPlan, output_dir: str, *, channels: Sequence[Channel] 
                 print(f"dynamo-reports: {name}: publish FAILED: {redact_text(done.publish_error)}", file=sys.stderr)
             elif publisher is not None and done.link:
                 print(f"{name}: published {redact_text(done.link)}")
+    if len(timings) > 1:
+        print("times: " + ", ".join(f"{n} {_seconds(t)}{'' if st == 'ok' else ' ' + st}" for n, t, st in timings))
+    print(f"total: {_seconds(time.monotonic() - started_all)} for {len(timings)} report(s)", flush=True)
     index = Path(output_dir) / "index.html"
     if index.exists():
         print(f"index: {index.resolve()}")
