@@ -202,7 +202,9 @@ def test_demo_server_stops_on_a_signal_during_start_up(sig):
     finally:
         proc.kill()
     assert "listening" not in out  # it was still starting
-    assert proc.returncode == 130 and "Traceback" not in err
+    # stopped by the signal: exit 130, or (a signal landing while the interpreter finalizes,
+    # when Python has restored the default handler) killed by it -- a shell shows both as 130
+    assert proc.returncode in (130, -sig) and "Traceback" not in err
 
 
 def test_demo_server_stops_on_sigterm():
