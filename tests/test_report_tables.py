@@ -51,3 +51,25 @@ def test_repeated_findings_are_grouped_with_examples():
     grouped = grouped_findings(findings, {"ttl": "past TTL", "bad": "malformed"})
     assert grouped["items"].tolist() == [5, 1]
     assert grouped.loc[0, "examples"] == "k0: expired; k1: expired; k2: expired; … and 2 more"
+
+
+def test_headlines_read_as_in_the_reports():
+    from dynamo_reports.reporting.headlines import attention_points, format_headline
+
+    assert format_headline(0.5227, "share") == "52.3%"
+    assert format_headline(0.005595659875, "USD/month") == "0.0056 USD/month"
+    assert format_headline(20.0) == "20"
+    over = attention_points({"within_budget": False, "total_monthly_cost": 7.5, "monthly_budget": 5.0,
+                             "stats_drift": [{"id": 1}], "data_quality": {"bad": 2, "ok": 0}})
+    assert over[0] == ("attention", "OVER budget: 7.50 USD a month as configured, budget 5.00 USD.")
+    assert ("attention", "1 stored statistics row(s) disagree with the data (drift).") in over
+    assert over[-1] == ("attention", "2 data-quality finding(s) (bad): see Data quality.")
+
+
+def test_sparkline_is_inline_svg_without_script():
+    from dynamo_reports.reporting.index import sparkline
+
+    svg = BeautifulSoup(sparkline([1, 2, None, 4]), "html.parser").svg
+    assert svg is not None and svg.find("script") is None
+    assert len(svg.polyline["points"].split()) == 3  # the gap is skipped
+    assert sparkline([3]) == ""  # one run: no trend

@@ -254,7 +254,23 @@ class ReportContext:
             from .reporting.summary import write_summary
 
             write_summary(full, self.summary_path)
+        self.key_findings(full)
         return full
+
+    def key_findings(self, summary: Mapping[str, Any]) -> None:
+        """The "key findings" box: headline numbers with units and, in words, what needs attention
+        (budget verdict, drift, breaches, data-quality count). Called by :meth:`write_summary`; the
+        HTML export moves the box right under the header (the numbers exist only at the end)."""
+        from .reporting.headlines import attention_points, headline_items
+        from .reporting.registry import REPORTS
+
+        rdef = REPORTS.get(self.name)
+        numbers = "".join(f"<div><dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd></div>"
+                          for _, label, value in headline_items(rdef, summary))
+        points = "".join(f'<li class="{kind}">{html.escape(self._shown(text))}</li>'
+                         for kind, text in attention_points(summary, rdef))
+        _html(f'<section class="dr-findings" id="key-findings"><h2>Key findings</h2>'
+              f"{f'<dl>{numbers}</dl>' if numbers else ''}<ul>{points}</ul></section>")
 
 
 def open_report(name: str, title: str, *, tables: Iterable[str], source: str = "demo", endpoint_url: str = "",

@@ -42,8 +42,8 @@ from traitlets.config import Config
 
 from .summary import atomic_write_text
 
-__all__ = ["REMOVED_CELL_TAGS", "TEMPLATES_DIR", "TEMPLATE_NAME", "THEME_CSS", "export_html", "make_offline",
-           "theme_css"]
+__all__ = ["REMOVED_CELL_TAGS", "TEMPLATES_DIR", "TEMPLATE_NAME", "THEME_CSS", "export_html", "lead_with_findings",
+           "make_offline", "theme_css"]
 
 #: Directory holding the shipped nbconvert templates.
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -157,6 +157,50 @@ def make_offline(html: str, *, base_dir: str | os.PathLike[str] | None = None) -
     return str(soup)
 
 
+def lead_with_findings(html: str, *, contents_from: int = 5, back_link: str | None = None) -> str:
+    """Move the report's "key findings" box (``section.dr-findings``) right under its header and,
+    when the report has at least ``contents_from`` sections, add a contents list (anchor links);
+    with ``back_link``, a link back to the index page above the title."""
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.find("main") or soup.body
+    if main is None:
+        return html
+    title = main.find("h1")
+    header = title.find_next("table") if title is not None else None
+    anchor = header.find_parent(class_="jp-Cell") if header is not None else None
+    box = soup.find("section", class_="dr-findings")
+    box_cell = box.find_parent(class_="jp-Cell") if box is not None else None
+    if box is not None and anchor is not None:
+        box.extract()
+        if box_cell is not None and not box_cell.get_text(strip=True):
+            box_cell.decompose()
+        anchor.insert_after(box)
+    sections = [h for h in main.find_all("h2") if h.get("id") and not h.find_parent(class_="dr-findings")]
+    if len(sections) >= contents_from and (box is not None or anchor is not None):
+        nav = soup.new_tag("nav", attrs={"class": "dr-contents", "aria-label": "Contents"})
+        label = soup.new_tag("b")
+        label.string = "Contents"
+        nav.append(label)
+        items = soup.new_tag("ol")
+        for h in sections:
+            li = soup.new_tag("li")
+            a = soup.new_tag("a", href=f"#{h['id']}")
+            a.string = h.get_text(" ", strip=True).rstrip("¶").strip()
+            li.append(a)
+            items.append(li)
+        nav.append(items)
+        after = box if box is not None and box.parent is not None else anchor
+        if after is not None:
+            after.insert_after(nav)
+    if back_link:
+        back = soup.new_tag("p", attrs={"class": "dr-back"})
+        link = soup.new_tag("a", href=back_link)
+        link.string = "← All reports"
+        back.append(link)
+        main.insert(0, back)
+    return str(soup)
+
+
 def _exporter() -> HTMLExporter:
     c = Config()
     c.TagRemovePreprocessor.enabled = True
@@ -179,11 +223,14 @@ def export_html(
     title: str,
     banner: str | None = None,
     banner_kind: str = "info",
+    index_link: str | None = None,
 ) -> Path:
     """Export an executed notebook to a self-contained offline HTML file (written atomically).
 
     ``title`` becomes the page ``<title>``; ``banner`` (escaped) is shown at the top of the
-    page, styled by ``banner_kind`` (``"info"`` or ``"failed"``).
+    page, styled by ``banner_kind`` (``"info"`` or ``"failed"``); ``index_link`` (a relative
+    URL) adds a link back to the index page. The "key findings" box is moved under the header
+    and a long report gets a contents list (:func:`lead_with_findings`).
     """
     source = Path(executed_nb_path)
     nb = nbformat.read(source, as_version=4)
@@ -200,4 +247,5 @@ def export_html(
         "report_banner_kind": banner_kind if banner_kind in ("info", "failed") else "info",
     }
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    body = lead_with_findings(body, back_link=index_link)
     return atomic_write_text(html_path, make_offline(body, base_dir=base))

@@ -395,7 +395,7 @@ def run_report(
                           "The error output is shown below where the notebook stopped.")
             try:
                 export_html(nb_out, html_file, title=rdef.title, banner=banner,
-                            banner_kind="failed" if error else "info")
+                            banner_kind="failed" if error else "info", index_link="../../index.html")
                 has_html = True
             except Exception as exc:
                 if error is None:
