@@ -673,13 +673,15 @@ def test_index_lists_runs_newest_first(runs):
     assert ids == ["20260315T081000Z", "20260315T080500Z", "20260315T080000Z"]
     assert "run-failed" in rows[0]["class"] and "FAILED" in rows[0].get_text()
     assert "run-ok" in rows[1]["class"] and "OK" in rows[1].get_text()
-    assert "3.5" in rows[1].get_text() and "trade_count" in rows[1].get_text()
+    assert "3.5" in rows[1].get_text() and "Trade count" in rows[1].get_text()  # human label
     assert "2026-03-08 → 2026-03-14" in rows[1].get_text()
     # the planted error text is escaped
     assert "&lt;script&gt;alert(2)" in raw and soup.find_all("script") == []
     # every link is relative and points at an existing file
     hrefs = [a["href"] for a in soup.find_all("a")]
-    assert "sample/latest.html" in hrefs
+    # the dashboard links to the latest good run, named after the report (not "latest.html")
+    latest_link = soup.select_one("table.latest a")
+    assert latest_link["href"] == "sample/20260315T080500Z/report.html" and latest_link.get_text() != "latest.html"
     assert "sample/20260315T081000Z/report.html" in hrefs
     assert "sample/20260315T081000Z/report.ipynb" in hrefs
     assert "sample/20260315T080000Z/summary.json" in hrefs

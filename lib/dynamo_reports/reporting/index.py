@@ -19,10 +19,12 @@ from typing import Any
 from urllib.parse import quote
 
 from .export import theme_css
+from .headlines import format_headline, unit_for
 from .registry import REPORTS, ReportDef
 from .summary import atomic_write_text
+from .tables import column_label
 
-__all__ = ["INDEX_NAME", "fired_alerts", "load_runs", "render_index", "write_index"]
+__all__ = ["INDEX_NAME", "fired_alerts", "load_runs", "render_index", "sparkline", "write_index"]
 
 INDEX_NAME = "index.html"
 
@@ -151,11 +153,57 @@ def _alert_mark(record: Mapping[str, Any]) -> str:
             f'<ul class="alerts">{items}</ul>')
 
 
-def _headlines(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _headlines(record: Mapping[str, Any], reports: Mapping[str, ReportDef] | None = None) -> list[tuple[str, str]]:
+    """``(label, value with unit)`` of a run's headline numbers, formatted as in the reports."""
     values = record.get("headlines")
     if not isinstance(values, Mapping):
         return []
-    return [(str(k), _fmt_number(v)) for k, v in values.items()]
+    rdef = (reports or REPORTS).get(str(record.get("report", "")))
+    if rdef is None:
+        return [(str(k), _fmt_number(v)) for k, v in values.items()]
+    return [(column_label(k), format_headline(v, unit_for(rdef, str(k), values))) for k, v in values.items()]
+
+
+def _is_demo(record: Mapping[str, Any]) -> bool:
+    return (record.get("parameters") or {}).get("source", "demo") == "demo"
+
+
+def sparkline(values: Iterable[Any], *, width: int = 90, height: int = 20) -> str:
+    """A small inline SVG trend of ``values`` (oldest first); non-numbers are gaps. No script."""
+    points = [float(v) if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) else None
+              for v in values]
+    numbers = [v for v in points if v is not None]
+    if len(numbers) < 2:
+        return ""
+    lo, hi = min(numbers), max(numbers)
+    span = (hi - lo) or 1.0
+    step = (width - 4) / (len(points) - 1)
+    coords = [f"{2 + i * step:.1f},{height - 2 - (v - lo) / span * (height - 4):.1f}"
+              for i, v in enumerate(points) if v is not None]
+    last = coords[-1].split(",")
+    return (f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="trend over {len(points)} runs"><polyline fill="none" stroke="#0b5cad" stroke-width="1.5" '
+            f'points="{" ".join(coords)}"/><circle cx="{last[0]}" cy="{last[1]}" r="2" fill="#0b5cad"/></svg>')
+
+
+def _dashboard_row(name: str, title: str, history: list[Mapping[str, Any]], href: str,
+                   reports: Mapping[str, ReportDef]) -> str:
+    """One report on the dashboard: link named after it, latest headline numbers with units and
+    their trend across the runs in the index (oldest → newest)."""
+    e = escape
+    latest = history[-1] if history else {}
+    rdef = reports.get(name)
+    demo = ' <span class="demo-mark" title="demo data, not a real system">DEMO</span>' if latest and _is_demo(
+        latest) else ""
+    rows = []
+    values = latest.get("headlines") if isinstance(latest.get("headlines"), Mapping) else {}
+    for key, value in (values or {}).items():
+        unit = unit_for(rdef, str(key), values) if rdef else ""
+        trend = sparkline([(r.get("headlines") or {}).get(key) for r in history])
+        rows.append(f"<dt>{e(column_label(key))}</dt><dd>{e(format_headline(value, unit))}</dd><dd>{trend}</dd>")
+    numbers = f'<dl class="headlines">{"".join(rows)}</dl>' if rows else ""
+    return (f'<td><a href="{e(quote(href))}">{e(title)}</a>{demo}<br><code>{e(name)}</code></td>'
+            f"<td>{numbers}</td>")
 
 def render_index(
     runs: Iterable[Mapping[str, Any]],
@@ -192,17 +240,20 @@ def render_index(
         for r in runs:
             last_run.setdefault(str(r.get("report")), r)
         ordered = [n for n in reports if n in latest] + sorted(n for n in latest if n not in reports)
-        out.append('<table class="latest"><thead><tr><th>Report</th><th>Latest good report</th>'
-                   "<th>Last run</th></tr></thead><tbody>")
+        out.append('<table class="latest"><thead><tr><th>Report (latest good run)</th><th>Headline numbers '
+                   "and trend across runs</th><th>Last run</th></tr></thead><tbody>")
         for name in ordered:
             title = reports[name].title if name in reports else name
             last = last_run.get(name, {})
             status = str(last.get("status", ""))
+            history = [r for r in reversed(runs) if str(r.get("report")) == name and r.get("status") == "ok"]
+            good = history[-1] if history else {}
+            href = f"{good['_dir']}/report.html" if good.get("_dir") and (good.get("_files") or {}).get(
+                "report.html", True) else latest[name]
             out.append(
                 "<tr>"
-                f"<td>{e(title)} <code>{e(name)}</code></td>"
-                f'<td><a href="{e(quote(latest[name]))}">latest.html</a></td>'
-                f'<td>{e(_fmt_time(last.get("started")))} '
+                + _dashboard_row(name, title, history, href, reports)
+                + f'<td>{e(_fmt_time(last.get("started")))} '
                 f'<span class="status status-{e(status)}">{e(status.upper())}</span>'
                 f'{_alert_mark(last) if last else ""}</td>'
                 "</tr>"
@@ -242,8 +293,10 @@ def render_index(
             cells.append(f"<td>{status_html}</td>")
             source = (r.get("parameters") or {}).get("source")
             source_html = f'<br><span class="meta">source: {e(str(source))}</span>' if source else ""
+            if source == "demo":
+                source_html += ' <span class="demo-mark">DEMO</span>'
             cells.append(f"<td>{e(_fmt_window(r.get('window')))}{source_html}</td>")
-            heads = _headlines(r)
+            heads = _headlines(r, reports)
             if heads:
                 cells.append(
                     '<td><dl class="headlines">'
