@@ -71,7 +71,7 @@ def test_demo_server_starts_and_stops_cleanly():
         lines.append(line)
         if "stop with Ctrl-C" in line or time.monotonic() > deadline:
             break
-    endpoint = next(l.split()[-1] for l in lines if "listening on" in l)
+    endpoint = next(line.split()[-1] for line in lines if "listening on" in line)
     assert endpoint.startswith("http://127.0.0.1:")
     proc.send_signal(signal.SIGINT)
     rest, _ = proc.communicate(timeout=30)

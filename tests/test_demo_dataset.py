@@ -413,50 +413,50 @@ def test_002_bot_config(data):
 
 def test_003_leads_clean_part_and_stats(data):
     leads = data["leads"]
-    links = {l["affiliate_id"]: l for l in data["affiliate_links"]}
-    link_ids = {l["link_id"] for l in links.values()}
+    links = {row["affiliate_id"]: row for row in data["affiliate_links"]}
+    link_ids = {row["link_id"] for row in links.values()}
     assert 10 <= len(links) <= 14 and 200 <= len(leads) <= 300
-    assert all(l["affiliate_url"].endswith(f"ref={l['link_id']}") for l in links.values())
+    assert all(row["affiliate_url"].endswith(f"ref={row['link_id']}") for row in links.values())
     planted_leads = {a.name: {k["lead_id"] for k in (a.key, *a.other_keys)} for a in ANOMALIES if a.table == "leads"}
     allowed = lambda *names: set().union(*(planted_leads[n] for n in names))  # noqa: E731
-    assert {l["lead_id"] for l in leads if l["affiliate_id"] not in links} == allowed("lead_affiliate_without_link")
-    assert {l["lead_id"] for l in leads if l["link_id"] not in link_ids} == allowed("lead_affiliate_without_link",
+    assert {row["lead_id"] for row in leads if row["affiliate_id"] not in links} == allowed("lead_affiliate_without_link")
+    assert {row["lead_id"] for row in leads if row["link_id"] not in link_ids} == allowed("lead_affiliate_without_link",
                                                                                    "lead_unknown_link")
-    assert {l["lead_id"] for l in leads if l["status"] not in ("pending", "approved", "rejected")} == \
+    assert {row["lead_id"] for row in leads if row["status"] not in ("pending", "approved", "rejected")} == \
         allowed("lead_unknown_status")
-    assert {l["lead_id"] for l in leads if l["status"] == "approved" and "commission" not in l} == \
+    assert {row["lead_id"] for row in leads if row["status"] == "approved" and "commission" not in row} == \
         allowed("approved_without_commission")
-    assert {l["lead_id"] for l in leads if l["status"] != "approved" and "commission" in l} == \
+    assert {row["lead_id"] for row in leads if row["status"] != "approved" and "commission" in row} == \
         allowed("commission_on_rejected")
-    assert {l["lead_id"] for l in leads if "reviewed_at" in l and l["reviewed_at"] < l["created_at"]} == \
+    assert {row["lead_id"] for row in leads if "reviewed_at" in row and row["reviewed_at"] < row["created_at"]} == \
         allowed("reviewed_before_created")
-    assert all(("reviewed_at" in l) == (l["status"] != "pending") for l in leads)
-    assert all("@" in l["email"] for l in leads)
-    statuses = Counter(l["status"] for l in leads)
+    assert all(("reviewed_at" in row) == (row["status"] != "pending") for row in leads)
+    assert all("@" in row["email"] for row in leads)
+    statuses = Counter(row["status"] for row in leads)
     assert statuses["pending"] >= 5 and statuses["approved"] >= 50 and statuses["rejected"] >= 30
-    months = Counter(l["created_at"][:7] for l in leads)
+    months = Counter(row["created_at"][:7] for row in leads)
     assert len(months) == 6
     # likely duplicates (same e-mail, same affiliate, within 7 days): only the planted pair
     by = defaultdict(list)
-    for l in leads:
-        by[(l["affiliate_id"], l["email"])].append(l)
-    dupes = {l["lead_id"] for group in by.values() if len(group) > 1 for l in group}
+    for row in leads:
+        by[(row["affiliate_id"], row["email"])].append(row)
+    dupes = {row["lead_id"] for group in by.values() if len(group) > 1 for row in group}
     assert dupes == allowed("likely_duplicate_lead")
     # stats rows agree with leads except the stale one; one affiliate has none
     stats = {s["affiliate_id"]: s for s in data["affiliate_stats"]}
     drifted = []
     for aff, s in stats.items():
-        mine = [l for l in leads if l["affiliate_id"] == aff]
+        mine = [row for row in leads if row["affiliate_id"] == aff]
         recomputed = {"total_leads": len(mine),
-                      "pending": sum(l["status"] == "pending" for l in mine),
-                      "approved": sum(l["status"] == "approved" for l in mine),
-                      "rejected": sum(l["status"] == "rejected" for l in mine),
-                      "total_commission": sum((l.get("commission", 0) for l in mine if l["status"] == "approved"),
+                      "pending": sum(row["status"] == "pending" for row in mine),
+                      "approved": sum(row["status"] == "approved" for row in mine),
+                      "rejected": sum(row["status"] == "rejected" for row in mine),
+                      "total_commission": sum((row.get("commission", 0) for row in mine if row["status"] == "approved"),
                                               Decimal(0))}
         if any(s[k] != v for k, v in recomputed.items()):
             drifted.append(aff)
     assert drifted == [planted("stale_affiliate_stats").key["affiliate_id"]]
-    with_leads = {l["affiliate_id"] for l in leads}
+    with_leads = {row["affiliate_id"] for row in leads}
     assert with_leads - set(stats) == {planted("affiliate_without_stats").key["affiliate_id"]}
 
 
@@ -490,7 +490,7 @@ def test_004_formats_and_consistency(data):
     members = {m["discord_id"]: m for m in data["members"]}
     inventory = {i["link_id"]: i for i in data["inventory"]}
     dists = data["distributions"]
-    lists = {l["list_id"]: l for l in data["lists"]}
+    lists = {row["list_id"]: row for row in data["lists"]}
     assert len(members) == 40 and any(not m["active"] for m in members.values())
     assert 120 <= len(inventory) <= 180 and 3 <= len(lists) <= 4
     legacy = planted("legacy_inventory_id").key["link_id"]
@@ -504,9 +504,9 @@ def test_004_formats_and_consistency(data):
         assert i["availability"] in ("available", "distributed")
     assert {"Melee Damage", "Crit Chance %", "Attack-Speed", "Heal/Shield"} <= {i["link_type"] for i in inventory.values()}
     assert {"gold", "silver", "bronze"} == {i["quality"] for i in inventory.values()}
-    for l in lists.values():
-        assert l["active"] in ("true", "false") and isinstance(l["member_ids"], set)
-    assert {l["active"] for l in lists.values()} == {"true", "false"}
+    for row in lists.values():
+        assert row["active"] in ("true", "false") and isinstance(row["member_ids"], set)
+    assert {row["active"] for row in lists.values()} == {"true", "false"}
     missing_link = {k["distribution_id"] for k in planted_keys("distribution_missing_link")}
     missing_member = {k["distribution_id"] for k in planted_keys("distribution_missing_member")}
     assert {d["distribution_id"] for d in dists if d["link_id"] not in inventory} == missing_link
@@ -627,24 +627,24 @@ def _check_002(name, item, data):
 
 def _check_003(name, item, data):
     leads = data["leads"]
-    links = {l["affiliate_id"]: l for l in data["affiliate_links"]}
+    links = {row["affiliate_id"]: row for row in data["affiliate_links"]}
     if name == "lead_name_html":
         assert item["name"] == "<img src=x onerror=alert(1)>"
     elif name == "lead_company_html":
         assert item["company"] == '<script>alert("x")</script>'
     elif name == "stale_affiliate_stats":
-        mine = [l for l in leads if l["affiliate_id"] == item["affiliate_id"]]
+        mine = [row for row in leads if row["affiliate_id"] == item["affiliate_id"]]
         assert item["total_leads"] != len(mine)
         assert item["updated_at"] < "2025-06"
     elif name == "affiliate_without_stats":
         assert item["affiliate_id"] in links
-        assert any(l["affiliate_id"] == item["affiliate_id"] for l in leads)
+        assert any(row["affiliate_id"] == item["affiliate_id"] for row in leads)
         assert not any(s["affiliate_id"] == item["affiliate_id"] for s in data["affiliate_stats"])
     elif name == "lead_affiliate_without_link":
         assert item["affiliate_id"] not in links
     elif name == "lead_unknown_link":
         assert item["affiliate_id"] in links
-        assert item["link_id"] not in {l["link_id"] for l in links.values()}
+        assert item["link_id"] not in {row["link_id"] for row in links.values()}
     elif name == "lead_unknown_status":
         assert item["status"] == "spam"
     elif name == "approved_without_commission":
@@ -654,8 +654,8 @@ def _check_003(name, item, data):
     elif name == "reviewed_before_created":
         assert ts(item["reviewed_at"]) < ts(item["created_at"])
     elif name == "likely_duplicate_lead":
-        other = [l for l in leads if l["email"] == item["email"] and l["affiliate_id"] == item["affiliate_id"]
-                 and l["lead_id"] != item["lead_id"]]
+        other = [row for row in leads if row["email"] == item["email"] and row["affiliate_id"] == item["affiliate_id"]
+                 and row["lead_id"] != item["lead_id"]]
         assert len(other) == 1
         assert timedelta(days=2) <= ts(item["created_at"]) - ts(other[0]["created_at"]) < timedelta(days=3)
     elif name == "conversation_without_admin_reply":

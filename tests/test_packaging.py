@@ -26,7 +26,7 @@ def test_environment_yml_matches_pyproject():
 
 
 def test_pinned_versions_cover_every_dependency():
-    pins = {_name(l.split("==")[0]) for l in (ROOT / "constraints.txt").read_text().splitlines() if "==" in l}
+    pins = {_name(line.split("==")[0]) for line in (ROOT / "constraints.txt").read_text().splitlines() if "==" in line}
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     for requirement in project["dependencies"] + project["optional-dependencies"]["test"]:
         assert _name(requirement) in pins, f"{requirement} is not pinned in constraints.txt"
