@@ -19,8 +19,10 @@ import pandas as pd
 
 __all__ = ["EMAIL_RE", "mask_emails_in_text", "mask_emails_in_value", "mask_emails_in_frame"]
 
-#: an e-mail-like substring: local part, ``@``, a domain with at least one dot (Unicode letters allowed)
-EMAIL_RE = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
+#: an e-mail-like substring: local part, ``@``, a domain with at least one dot (Unicode letters allowed).
+#: The parts are bounded (RFC 5321: 64 characters of local part, 63 per label), which also keeps the
+#: search linear on a 350 KB run of letters (an unbounded ``[\w.]+@`` is quadratic there).
+EMAIL_RE = re.compile(r"[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 
 
 def _mask(match: re.Match[str]) -> str:
