@@ -73,3 +73,8 @@ def test_sparkline_is_inline_svg_without_script():
     assert svg is not None and svg.find("script") is None
     assert len(svg.polyline["points"].split()) == 3  # the gap is skipped
     assert sparkline([3]) == ""  # one run: no trend
+
+
+def test_a_format_in_scientific_notation_falls_back_to_the_conventions():
+    assert format_cell(1.487e-07, kind="money", fmt="{:.4g}") == "0.00000015"
+    assert format_cell(0.297, kind="money", fmt="{:.4g}") == "0.297"

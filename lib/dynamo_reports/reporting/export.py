@@ -167,7 +167,9 @@ def lead_with_findings(html: str, *, contents_from: int = 5, back_link: str | No
         return html
     title = main.find("h1")
     header = title.find_next("table") if title is not None else None
-    anchor = header.find_parent(class_="jp-Cell") if header is not None else None
+    # right after the header's own output (a cell may show more below it, e.g. a price table)
+    anchor = (header.find_parent(class_="jp-OutputArea-child") or header.find_parent(class_="jp-Cell")
+              if header is not None else None)
     box = soup.find("section", class_="dr-findings")
     box_cell = box.find_parent(class_="jp-Cell") if box is not None else None
     if box is not None and anchor is not None:

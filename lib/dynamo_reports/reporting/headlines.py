@@ -14,7 +14,12 @@ from typing import Any
 from .registry import ReportDef
 from .tables import column_label
 
-__all__ = ["attention_points", "format_headline", "headline_items", "unit_for"]
+__all__ = ["attention_points", "format_headline", "headline_items", "headline_label", "unit_for"]
+
+
+def headline_label(key: Any) -> str:
+    """A headline's label: the column label, without a unit (the value carries it)."""
+    return column_label(key).removesuffix(" (USD)")
 
 
 def unit_for(rdef: ReportDef | None, key: str, summary: Mapping[str, Any] | None = None) -> str:
@@ -64,7 +69,7 @@ def headline_items(rdef: ReportDef | None, summary: Mapping[str, Any]) -> list[t
     for key in keys:
         if key not in summary or isinstance(summary[key], dict):
             continue
-        label = column_label(key)
+        label = headline_label(key)
         if isinstance(summary[key], list | tuple):
             label += " (count)"
         out.append((key, label, format_headline(summary[key], unit_for(rdef, key, summary))))

@@ -19,10 +19,9 @@ from typing import Any
 from urllib.parse import quote
 
 from .export import theme_css
-from .headlines import format_headline, unit_for
+from .headlines import format_headline, headline_label, unit_for
 from .registry import REPORTS, ReportDef
 from .summary import atomic_write_text
-from .tables import column_label
 
 __all__ = ["INDEX_NAME", "fired_alerts", "load_runs", "render_index", "sparkline", "write_index"]
 
@@ -161,7 +160,7 @@ def _headlines(record: Mapping[str, Any], reports: Mapping[str, ReportDef] | Non
     rdef = (reports or REPORTS).get(str(record.get("report", "")))
     if rdef is None:
         return [(str(k), _fmt_number(v)) for k, v in values.items()]
-    return [(column_label(k), format_headline(v, unit_for(rdef, str(k), values))) for k, v in values.items()]
+    return [(headline_label(k), format_headline(v, unit_for(rdef, str(k), values))) for k, v in values.items()]
 
 
 def _is_demo(record: Mapping[str, Any]) -> bool:
@@ -200,8 +199,8 @@ def _dashboard_row(name: str, title: str, history: list[Mapping[str, Any]], href
     for key, value in (values or {}).items():
         unit = unit_for(rdef, str(key), values) if rdef else ""
         trend = sparkline([(r.get("headlines") or {}).get(key) for r in history])
-        rows.append(f"<dt>{e(column_label(key))}</dt><dd>{e(format_headline(value, unit))}</dd><dd>{trend}</dd>")
-    numbers = f'<dl class="headlines">{"".join(rows)}</dl>' if rows else ""
+        rows.append(f"<dt>{e(headline_label(key))}</dt><dd>{e(format_headline(value, unit))}</dd><dd>{trend}</dd>")
+    numbers = f'<dl class="headlines trend">{"".join(rows)}</dl>' if rows else ""
     return (f'<td><a href="{e(quote(href))}">{e(title)}</a>{demo}<br><code>{e(name)}</code></td>'
             f"<td>{numbers}</td>")
 

@@ -14,7 +14,8 @@
 - the first ``max_rows`` rows are shown, the rest inside a native ``<details>`` element, under
   "N of M shown".
 
-An explicit ``formats`` entry (``str.format`` pattern) wins over the conventions for its column.
+An explicit ``formats`` entry (``str.format`` pattern) wins over the conventions for its column,
+unless it yields scientific notation.
 Every value is escaped.
 """
 
@@ -39,6 +40,7 @@ MAX_HIDDEN_ROWS = 2000
 _MONEY = re.compile(r"(cost|usd|commission|fee|pnl|price|invested|investment|volume|amount)", re.IGNORECASE)
 _SHARE = re.compile(r"(ratio|rate|share)$", re.IGNORECASE)
 _ID = re.compile(r"(^|_|\b)(id|key|pk|sk|uuid)s?$|_id_|^key|wallet|signature|hash", re.IGNORECASE)
+_SCIENTIFIC = re.compile(r"\d[eE][+-]?\d")
 _UPPER = {"usd": "USD", "sol": "SOL", "rcu": "RCU", "wcu": "WCU", "gsi": "GSI", "ttl": "TTL", "id": "ID",
           "ids": "IDs", "pk": "PK", "sk": "SK", "kb": "KB", "mb": "MB", "gb": "GB", "pnl": "P&L", "url": "URL",
           "uuid": "UUID", "utc": "UTC", "api": "API"}
@@ -86,9 +88,11 @@ def format_cell(value: Any, *, kind: str = "", fmt: str | None = None) -> str:
         return ""
     if fmt is not None:
         try:
-            return fmt.format(value)
+            text = fmt.format(value)
         except (ValueError, TypeError):
             return str(value)
+        if not _SCIENTIFIC.search(text):
+            return text  # a pattern in scientific notation falls back to the conventions below
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
     if isinstance(value, pd.Timestamp | datetime):
