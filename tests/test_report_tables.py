@@ -38,7 +38,7 @@ def test_table_escapes_aligns_shortens_ids_and_folds_long_tables():
     row = first.find("tbody").find("tr").find_all("td")
     assert row[0].span["title"] == "0b6f1c2e-8a0b-4c55-9d7e-000000000000" and "…" in row[0].get_text()
     assert row[1].get_text() == "<script>" and soup.find("script") is None
-    assert row[2].get_text() == "1.50" and row[2]["class"] == ["num"]
+    assert row[2].get_text() == "1.50" and first["class"] == ["dr-table", "r3"]  # column 3 right-aligned
     assert len(first.find("tbody").find_all("tr")) == 20
     details = soup.find("details")
     assert "20 of 30 shown" in details.summary.get_text()

@@ -34,6 +34,9 @@ import pandas as pd
 
 __all__ = ["column_label", "format_cell", "render_table"]
 
+#: columns right-aligned by the table's ``r<n>`` classes (the theme has a rule for each)
+ALIGNED_COLUMNS = 24
+_NUMERIC = ("share", "money", "int", "number")
 #: rows kept inside ``<details>`` at most (a report is not a data dump)
 MAX_HIDDEN_ROWS = 2000
 
@@ -147,8 +150,8 @@ def _column_kind(name: Any, column: pd.Series) -> str:
     return "int" if len(floats) and bool((floats == floats.round()).all()) else "number"
 
 
-def _cell(value: Any, kind: str, fmt: str | None) -> str:
-    numeric = kind in ("share", "money", "int", "number")
+def _cell(value: Any, kind: str, fmt: str | None, aligned_by_table: bool = False) -> str:
+    numeric = kind in ("share", "money", "int", "number") and not aligned_by_table
     text = format_cell(value, kind=kind if kind in ("share", "money", "int", "date") else "", fmt=fmt)
     if kind == "id" and isinstance(value, str) and len(value) > _ID_KEEP and not re.search(r"\s", value):
         short = f"{value[:8]}…{value[-4:]}"
@@ -164,13 +167,17 @@ def _rows(frame: pd.DataFrame, kinds: list[str], formats: Mapping[str, str]) -> 
     out = []
     columns = list(frame.columns)
     for row in frame.itertuples(index=False, name=None):
-        cells = "".join(_cell(v, kinds[i], formats.get(columns[i])) for i, v in enumerate(row))
+        cells = "".join(_cell(v, kinds[i], formats.get(columns[i]), i < ALIGNED_COLUMNS)
+                        for i, v in enumerate(row))
         out.append(f"<tr>{cells}</tr>")
     return "".join(out)
 
 
 def _table(frame: pd.DataFrame, kinds: list[str], formats: Mapping[str, str], head: str) -> str:
-    return f'<table class="dr-table">{head}<tbody>{_rows(frame, kinds, formats)}</tbody></table>'
+    # numeric columns are right-aligned by the table's classes (``r3``: column 3, theme.css), not
+    # by a class on every cell: a long table stays small
+    right = "".join(f" r{i + 1}" for i, k in enumerate(kinds[:ALIGNED_COLUMNS]) if k in _NUMERIC)
+    return f'<table class="dr-table{right}">{head}<tbody>{_rows(frame, kinds, formats)}</tbody></table>'
 
 
 def render_table(frame: pd.DataFrame, *, caption: str | None = None, max_rows: int = 15,
