@@ -78,3 +78,20 @@ def test_sparkline_is_inline_svg_without_script():
 def test_a_format_in_scientific_notation_falls_back_to_the_conventions():
     assert format_cell(1.487e-07, kind="money", fmt="{:.4g}") == "0.00000015"
     assert format_cell(0.297, kind="money", fmt="{:.4g}") == "0.297"
+
+
+def test_findings_box_moves_under_the_header_with_contents_and_back_link():
+    from dynamo_reports.reporting.export import lead_with_findings
+
+    cell = '<div class="jp-Cell"><div class="jp-OutputArea-child">{}</div></div>'
+    body = (cell.format("<h1>Title</h1><table><tr><td>Source</td></tr></table>") + cell.format("<p>prices</p>")
+            + "".join(cell.format(f'<h2 id="s{i}">Section {i}</h2>') for i in range(5))
+            + cell.format('<h2 id="s4">Section 4</h2>')  # a repeated heading
+            + cell.format('<section class="dr-findings"><h2>Key findings</h2><p>x</p></section>'))
+    soup = BeautifulSoup(lead_with_findings(f"<html><body><main>{body}</main></body></html>",
+                                            back_link="../../index.html"), "html.parser")
+    order = [t.name for t in soup.main.find_all(["p", "h1", "table", "section", "nav"]) if t.name != "p"
+             or "dr-back" in (t.get("class") or [])]
+    assert order[:5] == ["p", "h1", "table", "section", "nav"]
+    assert [a["href"] for a in soup.nav.find_all("a")] == [f"#s{i}" for i in range(5)]
+    assert soup.select_one("p.dr-back a")["href"] == "../../index.html"

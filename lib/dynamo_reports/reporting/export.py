@@ -177,7 +177,11 @@ def lead_with_findings(html: str, *, contents_from: int = 5, back_link: str | No
         if box_cell is not None and not box_cell.get_text(strip=True):
             box_cell.decompose()
         anchor.insert_after(box)
-    sections = [h for h in main.find_all("h2") if h.get("id") and not h.find_parent(class_="dr-findings")]
+    sections, seen = [], set()
+    for h in main.find_all("h2"):
+        if h.get("id") and h["id"] not in seen and not h.find_parent(class_="dr-findings"):
+            seen.add(h["id"])  # a heading repeated by the notebook is listed once
+            sections.append(h)
     if len(sections) >= contents_from and (box is not None or anchor is not None):
         nav = soup.new_tag("nav", attrs={"class": "dr-contents", "aria-label": "Contents"})
         label = soup.new_tag("b")
