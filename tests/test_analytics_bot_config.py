@@ -145,6 +145,20 @@ def test_the_other_rules():
     assert audit.per_guild.set_index("guild_id")["channels"].to_dict() == {"1": 4, "2": 1}
 
 
+def test_absurd_threshold_is_an_invalid_field():
+    # Issue 11: threshold -1E+120 (and 1E+120) passed as "a number". Worked by hand: channel 1 has
+    # threshold 7 (fine), channel 2 -1E+120 and channel 3 1E+120 (outside 0-1,000,000): two findings;
+    # 10^6 itself (channel 4) is at the bound and fine.
+    items = [settings("1", "UTC"), channel("1", "1"), channel("1", "2", threshold=Decimal("-1E+120")),
+             channel("1", "3", threshold=Decimal("1E+120")), channel("1", "4", threshold=Decimal(10**6))]
+    findings = Findings()
+    bc.audit(items_to_frame(items, numbers=()), findings)
+    rows = findings.to_frame().query("rule == 'invalid_field'")
+    assert rows["key"].tolist() == ["GUILD#1 / CHANNEL#2", "GUILD#1 / CHANNEL#3"]
+    assert all("threshold is" in d and "0-1,000,000" in d for d in rows["detail"])
+    assert bc.THRESHOLD_RANGE == (0, 10**6)
+
+
 def test_empty_table():
     findings = Findings()
     bc.describe_rules(findings)

@@ -31,9 +31,10 @@ from __future__ import annotations
 import math
 import random
 import zoneinfo
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,7 @@ from .quality import as_text as _text
 from .quality import is_missing as _missing
 
 __all__ = [
-    "AuditResult", "CHANNEL_COLUMNS", "CHANNELS_PER_GUILD", "DAYS_PER_MONTH", "PREFERENCES", "RULES",
+    "AuditResult", "CHANNEL_COLUMNS", "CHANNELS_PER_GUILD", "DAYS_PER_MONTH", "PREFERENCES", "RULES", "THRESHOLD_RANGE",
     "SAFETY_REFRESHES_PER_DAY", "SETTINGS_COLUMNS", "TAG_TYPES", "UNTRACKED_CHANNELS", "UNTRACKED_SHARE", "audit",
     "cache_delta", "cached_monthly_cost", "channel_count_distribution", "channel_frame", "channels_per_guild",
     "describe_rules", "extrapolate_uncached_cost", "index_mismatches", "invalid_tag_types", "is_known_timezone",
@@ -79,6 +80,10 @@ RULES: dict[str, str] = {
     "invalid_field": "a boolean, number or summary preference that is missing or of the wrong type",
     "unexpected_item": "item that is neither guild settings nor a channel config (key or Type)",
 }
+
+#: Plausibility range of a channel's ``threshold`` (issue 11): a count the bot compares with, so never
+#: negative; above a million it is typed data (``-1E+120`` / ``1E+120``), not a setting (demo: 1-10).
+THRESHOLD_RANGE = (0, 10**6)
 
 _CHANNEL_BOOLS = ("image", "notifyOnClose", "pin")
 _CHANNEL_NUMBERS = ("tagId", "threshold")
@@ -274,6 +279,8 @@ def _field_problems_channel(row: pd.Series) -> list[str]:
         value = row[col]
         if not _is_number(value):
             problems.append(f"{attr} is {'missing' if _missing(value) else repr(value)}, expected a number")
+        elif attr == "threshold" and not THRESHOLD_RANGE[0] <= value <= THRESHOLD_RANGE[1]:
+            problems.append(f"threshold is {value}, outside the plausible {THRESHOLD_RANGE[0]}-{THRESHOLD_RANGE[1]:,}")
     return problems
 
 
