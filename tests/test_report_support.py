@@ -97,7 +97,8 @@ def test_headline_numbers_recomputed_from_the_dataset(demo):
     oldest = min(_time(c["created_at"]) for c in conversations if c["status"] == "open")
     assert summary["oldest_open_hours"] == pytest.approx((AS_OF - oldest).total_seconds() / 3600)
     assert summary["data_quality"] == {"unknown_sender": 0, "message_before_conversation": 0,
-                                       "conversation_without_messages": 0, "unreadable_timestamp": 0}
+                                       "conversation_without_messages": 0, "unreadable_timestamp": 0,
+                                       "wrong_type": 0, "out_of_range": 0, "unknown_value": 0}
     assert summary["read_units"] > 0
 
 
@@ -166,7 +167,8 @@ def test_empty_tables_then_each_rule(own_region, tmp_path):
 
     summary = run_on_server("support", tmp_path / "planted", own_region)
     assert summary["data_quality"] == {"unknown_sender": 1, "message_before_conversation": 1,
-                                       "conversation_without_messages": 1, "unreadable_timestamp": 1}
+                                       "conversation_without_messages": 1, "unreadable_timestamp": 1,
+                                       "wrong_type": 0, "out_of_range": 0, "unknown_value": 0}
     # opened: ok1 ok2 sender early silent (garbled has no readable created_at); closed: ok1 sender early;
     # open backlog: ok2 silent (garbled: no creation time). Replies: 10 and 20 min -> median 15,
     # p90 at 0.9 * 1 = 0.9 -> 10 + 0.9 * 10 = 19
