@@ -171,6 +171,9 @@ def test_window_without_leads(runs):
 
 
 def test_bad_parameter_fails_with_a_clear_cause(runs):
-    proc, _ = runs["bad"]
-    assert proc.returncode != 0
-    assert "duplicate_days" in proc.stderr and "must be a number of days >= 0" in proc.stderr
+    # refused by the run plan before the embedded server or a kernel starts: exit 2, one line, no run
+    proc, run_dir = runs["bad"]
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == ["dynamo-reports: error: parameter 'duplicate_days': "
+                                                "-3 is out of range; use >= 0"]
+    assert run_dir is None
