@@ -14,7 +14,6 @@ from bs4 import BeautifulSoup
 
 from dynamo_reports.codec import item_to_wire
 from dynamo_reports.demo.dataset import AS_OF, anomaly, build_demo_dataset
-
 from shared import read_summary, run_concurrently, run_on_server
 
 REGION = "ap-northeast-1"
@@ -133,7 +132,8 @@ def test_empty_tables_then_each_rule(own_region, tmp_path):
         "median_minutes_to_first_reply": None, "p90_minutes_to_first_reply": None,
         "unread": {"unread_by_admin": 0, "unread_by_user": 0}}
     assert set(summary["data_quality"]) == {"unknown_sender", "message_before_conversation",
-                                            "conversation_without_messages", "unreadable_timestamp"}
+                                            "conversation_without_messages", "unreadable_timestamp",
+                                            "wrong_type", "out_of_range", "unknown_value"}
     assert sum(summary["data_quality"].values()) == 0
 
     conn = own_region.connect()
