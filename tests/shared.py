@@ -13,8 +13,8 @@ import random
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 import pytest
 

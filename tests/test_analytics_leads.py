@@ -131,7 +131,7 @@ def test_review_times_median_and_p90():
         lead("T4", status="approved", created_at=created, reviewed_at="2025-06-02T04:00:00Z", commission=10),  # 4 h
         lead("T5", status="rejected", created_at=created, reviewed_at="2025-06-02T10:00:00Z"),                 # 10 h
         lead("X1", status="approved", created_at=created, reviewed_at="2025-06-01T21:00:00Z", commission=10),  # before
-        lead("X2", status="pending", created_at=created, reviewed_at="2025-06-02T05:00:00Z"),                # not reviewed
+        lead("X2", status="pending", created_at=created, reviewed_at="2025-06-02T05:00:00Z"),  # not reviewed
         lead("X3", status="approved", created_at=created, commission=10),                         # no reviewed_at
     )
     times = L.review_times(frame)

@@ -1,6 +1,6 @@
-import pytest
-
 import threading
+
+import pytest
 
 from dynamo_reports.cache import NOT_FOUND, TTLCache, get_or_load
 from dynamo_reports.exceptions import ParameterError

@@ -1,11 +1,11 @@
 """The dynamo-reports command: tables, seed, demo-server, error handling."""
 
 import json
-from pathlib import Path
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from shared import client, conn, server  # noqa: F401  (fixtures)
 
 from dynamo_reports import codec
 from dynamo_reports.exceptions import DynamoDBRequestError, DynamoReportsError, ThrottlingError
 from dynamo_reports.systems import create_table, solanashares
 from dynamo_reports.systems.solanashares_keys import participant_key
+from shared import client, conn, server  # noqa: F401  (fixtures)
 
 
 def _user_key() -> dict[str, dict]:

@@ -13,18 +13,18 @@ import os
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 
 from dynamo_reports.demo import dataset as ds
-from dynamo_reports.demo.dataset import AS_OF, ANOMALIES, START, build_demo_dataset
+from dynamo_reports.demo.dataset import ANOMALIES, AS_OF, START, build_demo_dataset
 from dynamo_reports.systems import ALL_TABLES, spec_for
 from dynamo_reports.systems.flavaflav import is_sanitized_link_id, sanitize_link_id
 
-UTC = timezone.utc
+UTC = UTC
 B58 = set("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
 
 
@@ -134,9 +134,9 @@ def test_two_builds_are_identical(data):
 
 
 def test_build_does_not_depend_on_hash_seed_or_process(data):
-    code = ("import hashlib, json, sys; sys.path[:0] = [%r]; import test_demo_dataset as t; "
-            "from dynamo_reports.demo.dataset import build_demo_dataset; print(t.digest(build_demo_dataset()))"
-            % os.path.dirname(__file__))
+    code = (f"import hashlib, json, sys; sys.path[:0] = [{os.path.dirname(__file__)!r}]; "
+            "import test_demo_dataset as t; "
+            "from dynamo_reports.demo.dataset import build_demo_dataset; print(t.digest(build_demo_dataset()))")
     digests = set()
     for seed in ("0", "4242"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
@@ -339,7 +339,7 @@ def test_002_daily_rhythm_and_limits_only_broken_where_planted(data):
     assert all(n <= 7 for d, n in per_day.items() if d != busy)
     over = [t["pk"] for t in fills if t["quote_quantity"] > lim["max_amount_per_trade"]]
     assert over == [planted("trade_over_amount_limit").key["pk"]]
-    close = [b["pk"] for a, b in zip(fills, fills[1:])
+    close = [b["pk"] for a, b in zip(fills, fills[1:], strict=False)
              if ts(b["created_at"]) - ts(a["created_at"]) < timedelta(minutes=lim["cooldown_minutes"])]
     assert close == [planted("cooldown_violation").key["pk"]]
     quotes = sorted(t["quote_quantity"] for t in fills)
@@ -419,7 +419,8 @@ def test_003_leads_clean_part_and_stats(data):
     assert all(row["affiliate_url"].endswith(f"ref={row['link_id']}") for row in links.values())
     planted_leads = {a.name: {k["lead_id"] for k in (a.key, *a.other_keys)} for a in ANOMALIES if a.table == "leads"}
     allowed = lambda *names: set().union(*(planted_leads[n] for n in names))  # noqa: E731
-    assert {row["lead_id"] for row in leads if row["affiliate_id"] not in links} == allowed("lead_affiliate_without_link")
+    assert ({row["lead_id"] for row in leads if row["affiliate_id"] not in links}
+            == allowed("lead_affiliate_without_link"))
     assert {row["lead_id"] for row in leads if row["link_id"] not in link_ids} == allowed("lead_affiliate_without_link",
                                                                                    "lead_unknown_link")
     assert {row["lead_id"] for row in leads if row["status"] not in ("pending", "approved", "rejected")} == \
@@ -502,7 +503,8 @@ def test_004_formats_and_consistency(data):
         assert link_id == sanitize_link_id(i["quality"], i["link_type"], number)
         assert is_sanitized_link_id(link_id) and not set(link_id) & set(" /-%")
         assert i["availability"] in ("available", "distributed")
-    assert {"Melee Damage", "Crit Chance %", "Attack-Speed", "Heal/Shield"} <= {i["link_type"] for i in inventory.values()}
+    link_types = {i["link_type"] for i in inventory.values()}
+    assert {"Melee Damage", "Crit Chance %", "Attack-Speed", "Heal/Shield"} <= link_types
     assert {"gold", "silver", "bronze"} == {i["quality"] for i in inventory.values()}
     for row in lists.values():
         assert row["active"] in ("true", "false") and isinstance(row["member_ids"], set)
@@ -538,7 +540,8 @@ def _check_000(name, item, data):
             assert item["activeParticipants"] != sum(1 for p in subset if p["investedAmount"] > 0)
         assert item["participantCount"] != len(parts)
         assert item["participantCount"] > len(data["solanashares"])  # more than any recount
-        assert item["updatedAt"] < max(p["updatedAt"] for p in parts if "updatedAt" in p and ms(p["updatedAt"]) <= AS_OF)
+        assert item["updatedAt"] < max(p["updatedAt"] for p in parts
+                                       if "updatedAt" in p and ms(p["updatedAt"]) <= AS_OF)
     elif name == "wallet_not_base58":
         assert set(item["walletAddress"]) - B58 and {"0", "O", "I", "l"} <= set(item["walletAddress"])
     elif name == "wallet_wrong_length":
@@ -588,7 +591,8 @@ def _check_002(name, item, data):
     fills = filled_trades(data)
     lim = limits(data)
     if name == "trade_missing_price":
-        assert item["status"] == "FILLED" and "price" not in item and item["quantity"] > 0 and item["quote_quantity"] > 0
+        assert item["status"] == "FILLED" and "price" not in item
+        assert item["quantity"] > 0 and item["quote_quantity"] > 0
     elif name == "duplicate_order_id":
         same = [t for t in meta if t["order_id"] == item["order_id"]]
         assert len(same) == 2 and len({t["id"] for t in same}) == 2

@@ -5,13 +5,19 @@ import uuid
 
 import pytest
 from boto3.dynamodb.conditions import Attr, Key
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dynamo_reports import codec, reads
 from dynamo_reports.config import Settings
 from dynamo_reports.connection import Connection
-from dynamo_reports.exceptions import (IncompleteReadError, ParameterError, ReadOnlyError,
-                                       ScanNotAllowedError, TableNotFoundError)
+from dynamo_reports.exceptions import (
+    IncompleteReadError,
+    ParameterError,
+    ReadOnlyError,
+    ScanNotAllowedError,
+    TableNotFoundError,
+)
 
 _counter = itertools.count()
 
@@ -54,7 +60,8 @@ def test_date_range_key_condition_and_limit(conn):
     days = ["2025-02-28T23:59:59Z", "2025-03-01T00:00:00Z", "2025-03-15T12:00:00Z",
             "2025-03-31T23:59:59Z", "2025-04-01T00:00:00Z"]
     _write(conn, table, [{"pk": "SYMBOL#BTCUSDT", "sk": d} for d in days])
-    march = reads.query(conn, table, Key("pk").eq("SYMBOL#BTCUSDT") & Key("sk").between("2025-03-01", "2025-03-31\uffff"))
+    march = reads.query(conn, table,
+                        Key("pk").eq("SYMBOL#BTCUSDT") & Key("sk").between("2025-03-01", "2025-03-31\uffff"))
     assert [i["sk"] for i in march] == days[1:4]
     newest = reads.query(conn, table, Key("pk").eq("SYMBOL#BTCUSDT"), ascending=False, limit=2)
     assert [i["sk"] for i in newest] == [days[4], days[3]]

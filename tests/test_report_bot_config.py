@@ -42,7 +42,7 @@ def expected_from(items: list[dict]) -> dict:
         "guilds": len(guilds),
         "channels": len(channels),
         "orphans": sum(1 for g, _ in ids if g not in guilds),
-        "index_mismatches": sum(1 for i, (g, c) in zip(channels, ids)
+        "index_mismatches": sum(1 for i, (g, c) in zip(channels, ids, strict=False)
                                 if i.get("GSI_PK") != f"CHANNEL#{c}" or i.get("GSI_SK") != f"GUILD#{g}"),
         "tracked": sorted({c for _, c in ids}),
         "preferences": {p: sum(1 for i in items if i["SK"] == "SETTINGS" and i["summaryPreferences"].get(p) is True)

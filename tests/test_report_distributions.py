@@ -11,7 +11,6 @@ from bs4 import BeautifulSoup
 
 from dynamo_reports.codec import item_to_wire
 from dynamo_reports.demo.dataset import ANOMALIES, anomaly, build_demo_dataset
-
 from shared import read_summary, run_concurrently, run_on_server
 
 REGION = "sa-east-1"
@@ -139,7 +138,7 @@ def test_empty_tables_then_a_small_guild(own_region, tmp_path):
     put("inventory", {"link_id": "gold_Max HP_5", "quality": "gold", "link_type": "Max HP",   # legacy id
                       "availability": "available", "added_at": "2025-06-02T00:00:00Z"})
     # C receives 1 link, D 3; A and B none
-    for n, (member, link) in enumerate(zip("CDDD", links)):
+    for n, (member, link) in enumerate(zip("CDDD", links, strict=False)):
         at = f"2025-06-{7 + n:02d}T20:00:00Z"
         put("distributions", {"distribution_id": f"d{n}", "member_id": member, "link_id": link, "quality": "gold",
                               "link_type": "Max HP", "distributed_at": at, "distribution_date": at[:10],

@@ -13,7 +13,7 @@ import json
 import os
 import stat
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -52,7 +52,7 @@ from dynamo_reports.reporting.runner import _reserve_run_dir
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 SAMPLE_NB = FIXTURES / "sample_report.ipynb"
 FAILING_NB = FIXTURES / "failing_report.ipynb"
-UTC = timezone.utc
+UTC = UTC
 
 SAMPLE = ReportDef("sample", "sample_report.ipynb", "Sample report", "fixture",
                    ("realized_pnl", "trade_count", "win_rate"))

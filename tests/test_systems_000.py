@@ -220,7 +220,7 @@ def test_user_with_several_wallets(conn):
     user = new_user()
     wallets = sorted(new_wallet() for _ in range(3))
     writer = ParticipantRepository(conn)
-    for amount, wallet in zip((1, 2, 3), reversed(wallets)):  # created in reverse wallet order
+    for amount, wallet in zip((1, 2, 3), reversed(wallets), strict=False):  # created in reverse wallet order
         writer.create_participant(user, wallet, amount)
     repo = ParticipantRepository(conn)
     conn.meter.reset()
@@ -266,7 +266,7 @@ def test_counters_add_up(conn):
     users = [new_user() for _ in range(3)]
     wallets = [new_wallet() for _ in range(3)]
     writer = ParticipantRepository(conn)
-    for user, wallet in zip(users, wallets):
+    for user, wallet in zip(users, wallets, strict=False):
         writer.create_participant(user, wallet, 1)
     repo = ParticipantRepository(conn)
     conn.meter.reset()
@@ -428,7 +428,7 @@ def test_50_concurrent_updates_lose_nothing(private_conn):
     repo = ParticipantRepository(private_conn)
     users = [new_user() for _ in range(50)]
     wallets = [new_wallet() for _ in range(50)]
-    for user, wallet in zip(users, wallets):
+    for user, wallet in zip(users, wallets, strict=False):
         repo.create_participant(user, wallet, 1)
     # after creation: 50 x 1 SOL = 50 SOL, 50 participants, 50 active
     assert stored_stats(private_conn)["totalInvested"] == 50
@@ -465,7 +465,7 @@ def test_concurrent_writers_on_shared_participants(server, private_conn):
              for _ in range(5)]
     users = [new_user() for _ in range(5)]
     wallets = [new_wallet() for _ in range(5)]
-    for user, wallet in zip(users, wallets):
+    for user, wallet in zip(users, wallets, strict=False):
         repos[0].create_participant(user, wallet, 100)
     # update k (0..49) writes k + 1 SOL to participant k % 5, through repository k // 10
     written = {p: {Decimal(k + 1) for k in range(50) if k % 5 == p} for p in range(5)}

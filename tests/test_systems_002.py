@@ -31,9 +31,9 @@ from dynamo_reports.systems.trading import (
     trade_item,
     trade_update_item,
 )
-
-UTC = dt.timezone.utc
 from shared import client, conn, ops, server, write, year  # noqa: F401 (fixtures)
+
+UTC = dt.UTC
 
 
 @pytest.fixture
@@ -144,7 +144,8 @@ def test_trades_by_symbol_accepts_dates_and_datetimes(repo, march):
     expected = [m["t1"], m["t2"], m["t3"]]
     assert repo.trades_by_symbol(m["S"], dt.date(Y, 3, 1), dt.date(Y, 3, 31)) == expected
     # a datetime stands for its UTC calendar day: 22:00 on the 31st -> the whole 31st
-    assert repo.trades_by_symbol(m["S"], dt.datetime(Y, 3, 1, 15, 0), dt.datetime(Y, 3, 31, 22, 0, tzinfo=UTC)) == expected
+    assert repo.trades_by_symbol(m["S"], dt.datetime(Y, 3, 1, 15, 0),
+                                 dt.datetime(Y, 3, 31, 22, 0, tzinfo=UTC)) == expected
     # 01:00+02:00 on April 1st is 23:00Z on March 31st
     plus2 = dt.timezone(dt.timedelta(hours=2))
     assert repo.trades_by_symbol(m["S"], f"{Y}-03-01", dt.datetime(Y, 4, 1, 1, 0, tzinfo=plus2)) == expected
@@ -321,5 +322,5 @@ def test_prefix_bounds_never_lose_the_last_second():
     for inside in ("2025-03-31T23:59:59Z", "2025-03-31T23:59:59.999999Z", "2025-03-31T23:59:59+00:00"):
         assert "2025-03-01" <= inside <= high
         assert inside.encode() <= high.encode()
-    assert "2025-04-01T00:00:00Z" > high and "2025-04-01T00:00:00Z".encode() > high.encode()
+    assert "2025-04-01T00:00:00Z" > high and b"2025-04-01T00:00:00Z" > high.encode()
     assert codec.to_wire(high) == {"S": high}

@@ -11,8 +11,8 @@ import uuid
 
 import pytest
 
-from dynamo_reports.exceptions import ParameterError, ScanNotAllowedError
 from dynamo_reports import reads
+from dynamo_reports.exceptions import ParameterError, ScanNotAllowedError
 from dynamo_reports.systems import commercive
 from dynamo_reports.systems.commercive import (
     AFFILIATE_LINKS,

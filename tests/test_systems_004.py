@@ -180,7 +180,7 @@ def test_distributions(conn, repo, year):
 
     mark = conn.meter.mark()
     assert repo.distributions_by_date(f"{Y}-03-31") == [d3]
-    assert repo.distributions_by_date(dt.datetime(Y, 4, 1, 12, 0, tzinfo=dt.timezone.utc)) == [d4]
+    assert repo.distributions_by_date(dt.datetime(Y, 4, 1, 12, 0, tzinfo=dt.UTC)) == [d4]
     assert repo.distributions_by_date(f"{Y}-03-02") == []
     assert ops(conn, mark) == [("Query", "date-index")] * 3
 

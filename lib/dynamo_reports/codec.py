@@ -31,7 +31,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -92,7 +92,7 @@ def to_python(wire_value: Mapping[str, Any]) -> Any:
 def _unbinary(value: Any) -> Any:
     binary = _boto_types()[2]
     if isinstance(value, binary):
-        return bytes(value.value)
+        return bytes(cast(Any, value).value)
     if isinstance(value, dict):
         return {k: _unbinary(v) for k, v in value.items()}
     if isinstance(value, list):

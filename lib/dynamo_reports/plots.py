@@ -15,7 +15,7 @@ PALETTE = ["#1f6f8b", "#e07a1f", "#3a9a5b", "#c23b3b", "#7a5ea8", "#8c6d46", "#d
 GAIN, LOSS, NEUTRAL = "#3a9a5b", "#c23b3b", "#6b6b6b"
 
 #: rcParams that make every title, label, tick label, legend entry and annotation plain text
-TEXT_IS_DATA = {"text.parse_math": False, "text.usetex": False}
+TEXT_IS_DATA: dict[Any, Any] = {"text.parse_math": False, "text.usetex": False}
 
 
 def use_style() -> None:

@@ -27,9 +27,10 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -309,7 +310,7 @@ class TrafficModel:
         if self.untracked_message_share > 1:
             raise DataError("TrafficModel.untracked_message_share must be in [0, 1]")
 
-    def scaled(self, factor: float) -> "TrafficModel":
+    def scaled(self, factor: float) -> TrafficModel:
         """The same model with every volume multiplied by ``factor`` (intervals unchanged)."""
         if isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor <= 0:
             raise DataError(f"factor must be a positive number, got {factor!r}")
@@ -547,7 +548,8 @@ def pattern_costs(patterns: Sequence[AccessPattern], inventories: Mapping[str, T
             "read_units_per_month": rru, "write_units_per_month": wru,
             "table_write_units_per_month": u["write_units"] * served, "index_write_units": index_writes,
             "on_demand_cost": rru * rru_price + wru * wru_price,
-            "peak_read_units_per_second": rru / seconds, "peak_write_units_per_second": u["write_units"] * served / seconds,
+            "peak_read_units_per_second": rru / seconds,
+            "peak_write_units_per_second": u["write_units"] * served / seconds,
             "peak_index_write_units_per_second": {k: v / seconds for k, v in index_writes.items()},
             "new_items_per_month": served * u["items"] if p.creates_items else 0.0,
             "hours_per_day": p.hours_per_day, "basis": p.basis,
@@ -668,10 +670,10 @@ def account_totals(tables: pd.DataFrame, prices: Mapping[str, cap.Price], *, mon
                                        "storage_bytes", "on_demand_reads", "on_demand_writes"])
     names = list(tables["table"])
     plans = {
-        "configured": dict(zip(names, tables["configured_mode"])),
+        "configured": dict(zip(names, tables["configured_mode"], strict=False)),
         "on_demand": {t: "on_demand" for t in names},
         "provisioned": {t: "provisioned" for t in names},
-        "per_table": dict(zip(names, tables["cheapest_mode"])),
+        "per_table": dict(zip(names, tables["cheapest_mode"], strict=False)),
         "free_tier_packing": _free_tier_packing(tables) if names else {},
     }
     costs = {name: plan_cost(tables, modes, prices) for name, modes in plans.items()}
@@ -812,7 +814,8 @@ def recommendations(patterns: pd.DataFrame, tables: pd.DataFrame, totals: Mappin
     if not totals["within_budget"]:
         out.append({"kind": "over_budget", "table": "", "text":
                     f"the configured month costs ${totals['total_monthly_cost']:.2f}, over the "
-                    f"${totals['monthly_budget']:.2f} budget (cheapest plan: ${totals['cheapest_total_monthly_cost']:.2f})"})
+                    f"${totals['monthly_budget']:.2f} budget "
+                    f"(cheapest plan: ${totals['cheapest_total_monthly_cost']:.2f})"})
     free = totals["free_tier"]
     if not free["fits"]:
         out.append({"kind": "free_tier", "table": "", "text":

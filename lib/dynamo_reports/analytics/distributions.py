@@ -26,6 +26,7 @@ Definitions, and the choices made where issue 7 leaves them open:
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -276,6 +277,10 @@ def check_distributions(history: pd.DataFrame, inventory: pd.DataFrame, members:
             findings.add("unreadable_timestamp", key, "distributed_at missing or unreadable", table="distributions")
 
 
+def _key_text(row: Any, column: str) -> str:
+    return _text(row[column])
+
+
 def check_item_attributes(findings: Findings, **frames: pd.DataFrame) -> dict[str, set[Any]]:
     """Every :data:`ATTRIBUTES` rule over the frames given by table name (``members=``, ``inventory=``,
     ``distributions=``, ``lists=``): a member whose ``active`` is ``"yes"`` or ``1``, a list whose
@@ -288,9 +293,8 @@ def check_item_attributes(findings: Findings, **frames: pd.DataFrame) -> dict[st
     """
     flagged = {}
     for table, frame in frames.items():
-        column = _KEY_OF[table]
         flagged[table] = check_attributes(frame, ATTRIBUTES[table], findings, table=table,
-                                          key=lambda row, c=column: _text(row[c]))
+                                          key=partial(_key_text, column=_KEY_OF[table]))
     return flagged
 
 

@@ -130,12 +130,12 @@ def mask_emails(frame: pd.DataFrame, columns: Sequence[str] = ("email",), *, sho
 
 def combine_leads(*frames: pd.DataFrame) -> pd.DataFrame:
     """Concatenate lead frames read by different queries, each ``lead_id`` once (first read wins)."""
-    frames = [f for f in frames if f is not None and len(f.columns)]
-    if not frames:
+    kept = [f for f in frames if f is not None and len(f.columns)]
+    if not kept:
         return pd.DataFrame(columns=["lead_id"])
-    non_empty = [f for f in frames if not f.empty]
+    non_empty = [f for f in kept if not f.empty]
     if not non_empty:
-        return frames[0].iloc[0:0].copy()
+        return kept[0].iloc[0:0].copy()
     out = pd.concat(non_empty, ignore_index=True)
     keep = out["lead_id"].isna() | ~out["lead_id"].duplicated(keep="first")
     return out[keep].reset_index(drop=True)
@@ -196,7 +196,7 @@ def pending_exposure(pending: pd.DataFrame, history: pd.DataFrame) -> pd.DataFra
         dtype=float)
     overall = float(_commission(paid).mean()) if not paid.empty else None
     rows = []
-    for lead_id, aff in zip(pending["lead_id"], pending["affiliate_id"]):
+    for lead_id, aff in zip(pending["lead_id"], pending["affiliate_id"], strict=False):
         if aff in per_affiliate.index:
             rows.append((lead_id, aff, float(per_affiliate[aff]), "affiliate average"))
         elif overall is not None:
@@ -323,7 +323,7 @@ def affiliate_leaderboard(leads: pd.DataFrame, links: pd.DataFrame) -> pd.DataFr
         "pending": grouped["status"].apply(lambda s: int((s == "pending").sum())),
         "commission": grouped["approved_commission"].sum(),
     }).reset_index()
-    out["approval_rate"] = [approval_rate(a, r) for a, r in zip(out["approved"], out["rejected"])]
+    out["approval_rate"] = [approval_rate(a, r) for a, r in zip(out["approved"], out["rejected"], strict=False)]
     link_cols = links[["affiliate_id", "link_id", "email"]].drop_duplicates("affiliate_id") if not links.empty else \
         pd.DataFrame(columns=["affiliate_id", "link_id", "email"])
     out = out.merge(link_cols, on="affiliate_id", how="left")
@@ -423,8 +423,8 @@ def stats_drift_records(reconciliation: pd.DataFrame) -> list[dict[str, Any]]:
             drift = row[f"drift_{f}"]
             tolerance = COMMISSION_TOLERANCE if f == "total_commission" else 0
             if pd.isna(drift) or abs(drift) > tolerance:
-                as_number = (lambda v: None if pd.isna(v) else (round(float(v), 2) if f == "total_commission"
-                                                                  else int(v)))
+                as_number = (lambda v, money=(f == "total_commission"):
+                             None if pd.isna(v) else (round(float(v), 2) if money else int(v)))
                 fields[f] = {"stored": as_number(row[f"stored_{f}"]), "recomputed": as_number(row[f"recomputed_{f}"]),
                              "drift": as_number(drift)}
         updated = row["updated_at"]
@@ -483,8 +483,8 @@ def check_leads(leads: pd.DataFrame, links: pd.DataFrame, findings: Findings, *,
             findings.describe(rule, RULES[rule])
     if leads.empty:
         return
-    link_of = {a: l for a, l in zip(links.get("affiliate_id", []), links.get("link_id", []))}
-    owner_of = {l: a for a, l in link_of.items()}
+    link_of = dict(zip(links.get("affiliate_id", []), links.get("link_id", []), strict=False))
+    owner_of = {link: affiliate for affiliate, link in link_of.items()}
     bad_created = _positions(leads, "invalid_timestamps", "created_at")
     bad_reviewed = _positions(leads, "invalid_timestamps", "reviewed_at")
     bad_commission = _positions(leads, "invalid_numbers", "commission")

@@ -215,7 +215,7 @@ def participant_frame(participants: pd.DataFrame, findings: Findings, *, as_of: 
         user = _text(item["userId"]) or keys.user_id_from_pk(item["PK"]) or ""
         wallet = _text(item["walletAddress"]) or keys.wallet_from_sk(item["SK"]) or ""
 
-        def add(rule: str, detail: str) -> None:
+        def add(rule: str, detail: str, key: str = key) -> None:
             findings.add(rule, key, detail, table=table)
 
         not_b58, wrong_len = _wallet_problems(wallet)
@@ -268,9 +268,9 @@ def participant_frame(participants: pd.DataFrame, findings: Findings, *, as_of: 
 
         rows.append({
             "key": key, "user_id": user, "wallet": wallet,
-            "amount": float(exact) if valid else math.nan,
+            "amount": float(exact) if valid and exact is not None else math.nan,
             "amount_exact": exact if valid else None,
-            "amount_valid": valid, "active": bool(valid and exact > 0),
+            "amount_valid": valid, "active": bool(valid and exact is not None and exact > 0),
             "created_at": item["createdAt"], "updated_at": item["updatedAt"],
             "created_ok": ok["createdAt"], "updated_ok": ok["updatedAt"],
         })
@@ -532,7 +532,8 @@ def check_global_stats(stats: Mapping[str, Any] | None, reconciliation: pd.DataF
         findings.add("global_stats_stale", key, "updatedAt is missing or unreadable", table=table)
     elif staleness["stale"]:
         findings.add("global_stats_stale", key,
-                     f"updatedAt {_fmt_time(staleness['stats_updated_at'])} is {format_duration(staleness['stale_by'])} "
+                     f"updatedAt {_fmt_time(staleness['stats_updated_at'])} is "
+                     f"{format_duration(staleness['stale_by'])} "
                      f"older than the newest participant change ({_fmt_time(staleness['newest_participant_change'])})",
                      table=table)
 

@@ -414,11 +414,11 @@ def _read_fill(item: Mapping[str, Any], key: Any, symbol: str | None, quote_asse
                                 f"{MAX_PLAUSIBLE_QUANTITY:g}; left out of FIFO")
         quantity, usable = None, False
     price, p_status = _number(item.get("price"))
-    if p_status == "ok" and price > MAX_PLAUSIBLE_PRICE:
+    if p_status == "ok" and price is not None and price > MAX_PLAUSIBLE_PRICE:
         problem("bad_price", f"price={item.get('price')!r} is beyond the plausibility bound "
                              f"{MAX_PLAUSIBLE_PRICE:g}; left out of FIFO")
         usable = False
-    elif p_status != "ok" or price <= 0:
+    elif p_status != "ok" or price is None or price <= 0:
         rule, detail = ("missing_price", "no price") if p_status == "missing" else \
             ("bad_price", f"price={item.get('price')!r}")
         quote, _ = _number(item.get("quote_quantity"))
@@ -435,6 +435,7 @@ def _read_fill(item: Mapping[str, Any], key: Any, symbol: str | None, quote_asse
         usable = False
     if not usable:
         return None
+    assert price is not None and quantity is not None  # usable: both read and positive
 
     quote_quantity, qq_status = _number(item.get("quote_quantity"))
     if qq_status == "missing":
@@ -492,16 +493,20 @@ def convert_fees(fills: pd.DataFrame, *, fee_rates: Mapping[str, float] | None =
     for row in out.itertuples(index=False):
         fee = 0.0 if pd.isna(row.commission) else float(row.commission)
         asset = row.commission_asset if isinstance(row.commission_asset, str) else None
+        value, unconverted, source = 0.0, False, "none"
         if fee == 0:
-            values.append(0.0), flags.append(False), sources.append("none")
+            pass
         elif asset == quote_asset:
-            values.append(fee), flags.append(False), sources.append("quote")
+            value, source = fee, "quote"
         elif asset is not None and asset == _base_asset(row.symbol, quote_asset):
-            values.append(fee * row.quote_quantity / row.quantity), flags.append(False), sources.append("trade price")
+            value, source = fee * row.quote_quantity / row.quantity, "trade price"
         elif asset is not None and asset in rates:
-            values.append(fee * rates[asset]), flags.append(False), sources.append("rate")
+            value, source = fee * rates[asset], "rate"
         else:
-            values.append(0.0), flags.append(True), sources.append("unconverted")
+            unconverted, source = True, "unconverted"
+        values.append(value)
+        flags.append(unconverted)
+        sources.append(source)
     out["fee_quote"] = pd.Series(values, index=out.index, dtype="float64")
     out["fee_unconverted"] = pd.Series(flags, index=out.index, dtype="bool")
     out["fee_source"] = pd.Series(sources, index=out.index, dtype=object)

@@ -80,8 +80,8 @@ _between = in_window
 
 def combine_conversations(*frames: pd.DataFrame) -> pd.DataFrame:
     """Several reads of the conversations (open, closed) as one frame, each conversation once."""
-    frames = [f for f in frames if not f.empty] or list(frames[:1])
-    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy()
+    kept = [f for f in frames if not f.empty] or list(frames[:1])
+    out = pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0].copy()
     out = out.drop_duplicates("conversation_id", keep="first")
     return out.sort_values(["created_at", "conversation_id"], na_position="last").reset_index(drop=True)
 

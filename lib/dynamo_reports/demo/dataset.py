@@ -83,14 +83,15 @@ import random
 import time
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from ..systems import discord_config_keys, solanashares_keys, trading_keys
 
-UTC = timezone.utc
+UTC = UTC
 AS_OF = datetime(2025, 6, 30, 18, 0, tzinfo=UTC)
 START = datetime(2025, 1, 1, tzinfo=UTC)
 SEED = 20250630
@@ -322,7 +323,8 @@ def _build_solanashares(rng: random.Random, plant: _Planter) -> dict[str, list[d
               f"GLOBAL#STATS drifted from the participants: totalInvested {stored_total} is 150.25 below "
               f"the {len(clean)} well-formed participants' sum ({total}); participantCount {stored_count} "
               f"exceeds every recount ({len(clean)} well-formed participants, "
-              f"{len(clean) + planted_participants} with the planted items); activeParticipants {stored_active} is 6 below their "
+              f"{len(clean) + planted_participants} with the planted items); "
+              f"activeParticipants {stored_active} is 6 below their "
               f"active count ({active}); its updatedAt ({iso(stats_updated)}) is older than the newest "
               f"participant change")
     return {"solanashares": items}
@@ -861,7 +863,7 @@ def _build_commercive(rng: random.Random, plant: _Planter) -> dict[str, list[dic
     affiliates: list[str] = []
     links: list[dict] = []
     link_of: dict[str, str] = {}
-    for k in range(12):
+    for _ in range(12):
         aff = _uuid(rng)
         affiliates.append(aff)
         code = _link_code(rng)
@@ -1052,7 +1054,7 @@ _NOUN = ["Wolf", "Blade", "Raven", "Fox", "Golem", "Archer", "Druid", "Knight", 
 
 
 def _build_flavaflav(rng: random.Random, plant: _Planter) -> dict[str, list[dict]]:
-    from ..systems.flavaflav import sanitize_link_id   # the document's rules, one implementation
+    from ..systems.flavaflav import sanitize_link_id  # the document's rules, one implementation
 
     members: list[dict] = []
     names: list[str] = []
