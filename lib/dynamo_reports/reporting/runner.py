@@ -277,6 +277,16 @@ def redact_notebook(path: Path) -> None:
         atomic_write_text(path, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
+#: the report's link back to the index, from ``<report>/<run-id>/report.html`` and from ``<report>/latest.html``
+RUN_BACK_LINK = b'<p class="dr-back"><a href="../../index.html">'
+LATEST_BACK_LINK = b'<p class="dr-back"><a href="../index.html">'
+
+
+def latest_copy(report_html: bytes) -> bytes:
+    """``latest.html``: the run's report, its link back to the index made relative to ``<report>/``."""
+    return report_html.replace(RUN_BACK_LINK, LATEST_BACK_LINK, 1)
+
+
 def run_report(
     name: str,
     params: Mapping[str, Any] | None = None,
@@ -440,7 +450,7 @@ def run_report(
 
     latest_path: Path | None = None
     if status == "ok" and has_html and _newest_ok_run(report_dir) == run_id:
-        latest_path = atomic_write_bytes(report_dir / "latest.html", (final / "report.html").read_bytes())
+        latest_path = atomic_write_bytes(report_dir / "latest.html", latest_copy((final / "report.html").read_bytes()))
     write_index(out_root, reports=registry)
 
     result = RunResult(
