@@ -268,3 +268,33 @@ def test_window_selection_is_half_open_and_leaves_missing_times_out():
     assert in_window(times, lo, hi).tolist() == [True, True, False, False]
     assert in_window(times).tolist() == [True, True, True, False]
     assert in_window(times, hi=lo).tolist() == [False, False, False, False]
+
+
+def test_cost_section_says_how_many_attempts_were_throttled(monkeypatch):
+    import pandas as pd
+
+    from dynamo_reports import notebook
+    from dynamo_reports.config import Settings
+
+    class Meter:
+        def totals(self):
+            return {"requests": 4, "items_returned": 10, "read_units": 2.5, "throttled": 3}
+
+        def by_table(self):
+            return pd.DataFrame({"operation": ["Query"], "read_units": [2.5]})
+
+    class Conn:
+        meter = Meter()
+
+    shown: list[str] = []
+    monkeypatch.setattr(notebook, "_markdown", shown.append)
+    monkeypatch.setattr(notebook, "_html", lambda _text: None)
+    ctx = notebook.ReportContext(name="pnl", title="P&L", settings=Settings(source="aws"), conn=Conn(),  # type: ignore[arg-type]
+                                 tables=[], start=None, end=None, period="all", timezone="UTC",
+                                 as_of=pd.Timestamp("2025-06-30T18:00:00Z"))
+    ctx.cost()
+    assert "DynamoDB throttled 3 attempt(s)" in shown[0] and "**2.5 read request units**" in shown[0]
+    Meter.totals = lambda self: {"requests": 4, "items_returned": 10, "read_units": 2.5, "throttled": 0}
+    shown.clear()
+    ctx.cost()
+    assert "throttled" not in shown[0]

@@ -232,11 +232,14 @@ class ReportContext:
             price_text = (f"about ${usd:.8f} on on-demand pricing in {esc(self.settings.region)} "
                           f"(${rru_price * 1e6:.4f} per million read request units; "
                           f"{esc(prices['on_demand.read_request_unit'].source)}).")
+        throttled = int(totals.get("throttled", 0) or 0)
+        retried = (f" DynamoDB throttled {throttled} attempt(s); the client retried them with backoff "
+                   "(a throttled attempt reads nothing and is not billed)." if throttled else "")
         _markdown(
             "## Cost of this report\n\n"
             f"{totals['requests']} request(s), {totals['items_returned']} item(s) returned, "
             f"**{totals['read_units']:g} read request units** (computed by AWS's sizing rules from the items "
-            "read; a local emulator's own ConsumedCapacity figures are placeholders) — " + price_text
+            "read; a local emulator's own ConsumedCapacity figures are placeholders) — " + price_text + retried
         )
         self.table(self.conn.meter.by_table(), caption="Requests by operation, table and index",
                    formats={"read_units": "{:g}", "write_units": "{:g}"})
