@@ -54,6 +54,11 @@ def test_message_text_hidden_by_default(demo):
     assert not [t for t in texts if t in shown_text]
 
 
+def _shown(soup) -> str:
+    """What a reader can see: the text, and the full values of shortened ids (their tooltips)."""
+    return soup.get_text() + " " + " ".join(str(tag["title"]) for tag in soup.find_all(title=True))
+
+
 def test_message_text_escaped_with_show_messages(demo):
     html, soup = _html(demo["shown"])
     assert PLANTED_TEXT in soup.get_text()                              # shown, as text
@@ -61,7 +66,7 @@ def test_message_text_escaped_with_show_messages(demo):
     assert not [a for a in soup.find_all("a") if "javascript" in (a.get("href") or "")]
     assert not [b for b in soup.find_all("b") if b.get_text() == "wrong"]
     key = anomaly("message_html").key
-    assert key["conversation_id"] in soup.get_text()
+    assert key["conversation_id"] in _shown(soup)
 
 
 def test_conversations_waiting_for_a_first_reply_are_listed(demo):
@@ -69,7 +74,7 @@ def test_conversations_waiting_for_a_first_reply_are_listed(demo):
     waiting = [planted.key["conversation_id"], *(k["conversation_id"] for k in planted.other_keys)]
     summary = read_summary(demo["hidden"])
     assert summary["awaiting_first_reply"] == len(waiting) == 4
-    text = _html(demo["hidden"])[1].get_text()
+    text = _shown(_html(demo["hidden"])[1])
     assert all(cid in text for cid in waiting)
 
 
