@@ -41,7 +41,9 @@ def demo(tmp_path_factory):
 
 
 def _text(run_dir: Path) -> str:
-    return BeautifulSoup((run_dir / "report.html").read_text(encoding="utf-8"), "html.parser").get_text()
+    """What a reader can see: the text, and the full values of shortened ids (their tooltips)."""
+    soup = BeautifulSoup((run_dir / "report.html").read_text(encoding="utf-8"), "html.parser")
+    return soup.get_text() + " " + " ".join(str(tag["title"]) for tag in soup.find_all(title=True))
 
 
 def _gini_by_pairs(values: list[int]) -> float:
