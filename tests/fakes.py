@@ -98,6 +98,10 @@ def moto_s3(*buckets: str, region: str = "us-east-1") -> Iterator[tuple[str, Any
                                                 aws_access_key_id="demo", aws_secret_access_key="demo")
         for bucket in buckets:
             client.create_bucket(Bucket=bucket)
+            # moto keeps one S3 state per process: start every use from an empty bucket
+            for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+                for obj in page.get("Contents", []):
+                    client.delete_object(Bucket=bucket, Key=obj["Key"])
         yield endpoint, client
     finally:
         server.stop()
