@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,12 +48,7 @@ class FakeWebhook:
                 with fake._lock:
                     fake.requests.append(Recorded("POST", self.path, dict(self.headers), body))
                     status, headers, payload = fake.script.pop(0) if fake.script else fake.default
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                reply(self, status, headers, payload)
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -70,6 +65,16 @@ class FakeWebhook:
     def __exit__(self, *exc: Any) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def reply(handler: BaseHTTPRequestHandler, status: int, headers: Mapping[str, str], payload: bytes) -> None:
+    """Answer a request of an ``http.server`` handler: status, headers, a body with its length."""
+    handler.send_response(status)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(payload)))
+    handler.end_headers()
+    handler.wfile.write(payload)
 
 
 def free_port() -> int:

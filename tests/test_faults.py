@@ -28,6 +28,7 @@ from dynamo_reports.config import Settings
 from dynamo_reports.connection import Connection
 from dynamo_reports.demo.server import EmbeddedDynamo
 from dynamo_reports.exceptions import EndpointError, ThrottlingError
+from fakes import reply
 
 THROTTLE_BODY = json.dumps({
     "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
@@ -71,12 +72,7 @@ class ThrottlingProxy:
                     headers = {k: v for k, v in answer.getheaders()
                                if k.lower() not in ("content-length", "transfer-encoding", "connection")}
                     upstream_conn.close()
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                reply(self, status, headers, payload)
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -90,7 +90,8 @@ def test_message_has_alerts_first_then_headlines_with_units_and_the_link():
     pnl = REPORTS["pnl"]
     text = build_message(RECORD, SUMMARY, headline_keys=pnl.headline_keys, units=pnl.units,
                          link="https://acme-reports.s3.amazonaws.com/dynamo/pnl/1/report.html")
-    # realized_pnl 422.978207 -> 2 decimals in the quote asset; win_rate 0.6020942 is a share -> 60.21 %;
+    # realized_pnl 422.978207 -> 2 decimals in the quote asset; win_rate 0.6020942 is a share -> 60.2%
+    # (one decimal, as the index and the findings box show it);
     # data quality 1 + 1 + 0 = 2
     assert text == (
         "[ALERT] Trading bot P&L (pnl) — DEMO DATA\n"
@@ -100,7 +101,7 @@ def test_message_has_alerts_first_then_headlines_with_units_and_the_link():
         "Headline numbers:\n"
         "- realized_pnl: 422.98 USDT\n"
         "- trade_count: 191\n"
-        "- win_rate: 60.21 %\n"
+        "- win_rate: 60.2%\n"
         "Data quality: 2 finding(s)\n"
         "Report: https://acme-reports.s3.amazonaws.com/dynamo/pnl/1/report.html")
 
@@ -116,9 +117,11 @@ def test_failed_run_sends_its_one_line_error_with_pii_masked_and_secrets_redacte
 
 
 def test_numbers_and_emails():
+    # 0.125 as a share -> 12.5%; 5.2367 already in percent -> 5.24%; money -> 2 decimals;
+    # 0.0421 without a unit -> 2 decimals (0.04); 20.0 is a whole number -> 20
     assert [format_number(v, u) for v, u in [(1234, ""), (0.125, "share"), (5.2367, "%"), (None, ""),
-                                             (False, ""), (2500.0, "USD"), (0.0421, "")]] == [
-        "1,234", "12.50 %", "5.24 %", "–", "no", "2,500 USD", "0.0421"]
+                                             (False, ""), (2500.0, "USD"), (0.0421, ""), (20.0, "")]] == [
+        "1,234", "12.5%", "5.24%", "–", "no", "2,500.00 USD", "0.04", "20"]
     assert mask_emails("a@b.co and Zoe.Q+x@mail.example.org") == "a***@b.co and Z***@mail.example.org"
 
 

@@ -103,12 +103,17 @@ def test_replay_skipped_when_asked_or_when_the_table_is_absent(conn):
     assert conn.meter.mark() == 0  # nothing read
 
 
-def test_001_replay_with_caches_off_queries_once_per_message(conn):
+def _three_channels(conn, guild: str) -> list[str]:
+    """Three channels of ``guild`` written to the table; their ids."""
     writer = ChannelConfigRepository(conn)
-    guild = "812345678901234567"
-    channels = [f"8123456789012345{n:02d}" for n in range(3)]
+    channels = [f"{guild[:16]}{n:02d}" for n in range(3)]
     for channel in channels:
         writer.add_channel(guild, channel, CONFIG)
+    return channels
+
+
+def test_001_replay_with_caches_off_queries_once_per_message(conn):
+    channels = _three_channels(conn, "812345678901234567")
     items = [{"SK": f"CHANNEL#{c}"} for c in channels]
     # 20 messages a day, half of them in channels no guild follows: 10 + 10 lookups, nothing thinned
     model = cm.TrafficModel(messages_per_day=20, untracked_message_share=0.5)
@@ -120,11 +125,7 @@ def test_001_replay_with_caches_off_queries_once_per_message(conn):
 
 
 def test_channel_cache_replay_answers_every_message_from_memory(conn):
-    writer = ChannelConfigRepository(conn)
-    guild = "822345678901234567"
-    channels = [f"8223456789012345{n:02d}" for n in range(3)]
-    for channel in channels:
-        writer.add_channel(guild, channel, CONFIG)
+    channels = _three_channels(conn, "822345678901234567")
     cache = replay_channel_cache(conn, [*channels, "not-a-snowflake"], 20, 7)
     assert len(cache.traffic) == 20 and "not-a-snowflake" not in cache.traffic
     assert cache.warm_up["requests"] >= 1

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 import time
 import urllib.error
@@ -38,6 +37,7 @@ from urllib.parse import urlsplit
 from .. import __version__
 from ..exceptions import ParameterError
 from ..redaction import REDACTED, redact_text
+from ..reporting.headlines import format_headline
 
 __all__ = [
     "DISCORD_BASE_URL_ENV",
@@ -166,25 +166,9 @@ def mask_emails(text: str) -> str:
 
 
 def format_number(value: Any, unit: str = "") -> str:
-    """A summary value for people: ``1,234``, ``422.98 USDT``, ``60.2 %`` (``share``: a 0..1 ratio),
-    ``5.24 %``, ``yes``/``no``; ``–`` for none."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float):
-        if not math.isfinite(value):
-            return "–"
-        if unit == "share":
-            value, unit = value * 100, "%"
-        if isinstance(value, int) or (value == int(value) and abs(value) >= 1000):
-            text = f"{int(value):,}"
-        elif abs(value) >= 1:
-            text = f"{value:,.2f}"
-        else:
-            text = f"{value:.3g}"
-        return f"{text} {unit}" if unit else text
-    return str(value)
+    """A summary value for people, exactly as the index and the report's findings box show it
+    (:func:`~dynamo_reports.reporting.headlines.format_headline`)."""
+    return format_headline(value, unit)
 
 
 def _window(record: Mapping[str, Any]) -> str:

@@ -44,8 +44,10 @@ def format_headline(value: Any, unit: str = "") -> str:
     number = float(value)
     if not math.isfinite(number):
         return "–"
-    if unit in ("share", "%"):
+    if unit == "share":  # a 0..1 ratio
         return f"{number:.1%}"
+    if unit == "%":  # already a percentage (max_drawdown_pct)
+        return f"{number:,.2f}%"
     money = unit.split("/")[0].isupper() and unit != ""
     if isinstance(value, int) or (number == int(number) and not money):
         text = f"{int(number):,}"

@@ -129,7 +129,8 @@ class ReportDef:
     #: the top-level keys of the report's summary.json: what alert rules may name (nested
     #: paths below them and the virtual ``data_quality.total`` are allowed); empty = undeclared
     summary_keys: tuple[str, ...] = field(default_factory=tuple)
-    #: unit of a summary value in notices (``"USD"``, ``"%"`` for a 0..1 ratio, ``"min"``);
+    #: unit of a summary value in the index, the findings box and notices (``"USD"``, ``"share"``
+    #: for a 0..1 ratio, ``"%"`` for a value already in percent, ``"min"``);
     #: ``"{quote_asset}"`` is replaced by that summary value
     units: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
