@@ -8,6 +8,12 @@ not upload); 4 the reports ran and an alert rule fired (one line per fired rule 
 When several apply, the first of 1, 3, 4 wins. A notice that cannot be delivered changes
 nothing (it is logged and counted in run.json). Errors are one line on stderr, never a
 traceback (``--debug`` shows it).
+
+``run --all`` runs up to ``--jobs N`` reports at once (default: the machine's cores), each in
+its own worker process and kernel, against one server (the embedded one started and seeded
+once); a line is printed as each report starts and as it ends, with its time. A failed report
+fails alone, and the exit status is the same as one after the other. The index is written once,
+when every report has finished; notices and uploads follow it, report by report.
 """
 
 from __future__ import annotations
@@ -31,7 +37,6 @@ from .exceptions import (
     DynamoReportsError,
     EndpointError,
     ParameterError,
-    ReportError,
     TableNotFoundError,
     ThrottlingError,
 )
@@ -48,6 +53,22 @@ log = logging.getLogger("dynamo_reports.cli")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENDPOINT, EXIT_ALERT = 0, 1, 2, 3, 4
 PERIODS_HELP = "yesterday, last-7-days, last-30-days, month-to-date, previous-month, YYYY-MM, all"
+
+
+def _jobs(value: str) -> int:
+    """``--jobs``: a whole number >= 1 (argparse turns the error into one line, exit 2)."""
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of reports at once, at least 1; got {value!r}")
+    return jobs
+
+
+def default_jobs() -> int:
+    """As many reports at once as the machine has cores."""
+    return os.cpu_count() or 1
 
 
 class _Parser(argparse.ArgumentParser):
@@ -88,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                      help="any other notebook parameter (repeatable)")
     run.add_argument("--output-dir", default="reports", help="default reports/")
+    run.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                     help="with --all: reports run at once, each in its own kernel (default: the machine's "
+                          f"cores, {default_jobs()} here)")
     run.add_argument("--notify", action="append", choices=["discord", "telegram"], default=[],
                      help="one notice per run (repeatable); secrets from DYNAMO_REPORTS_DISCORD_WEBHOOK, "
                           "DYNAMO_REPORTS_TELEGRAM_TOKEN and DYNAMO_REPORTS_TELEGRAM_CHAT_ID")
@@ -241,7 +265,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             server = EmbeddedDynamo(region=plan.settings.region).start()  # tables where the plan reads
             plan = plan.with_endpoint(str(server.endpoint_url))
         os.environ.setdefault("DYNAMO_REPORTS_PROGRESS", "0")
-        code = _run_planned(plan, args.output_dir, channels=channels, publisher=publisher)
+        code = _run_planned(plan, args.output_dir, channels=channels, publisher=publisher,
+                            jobs=args.jobs or default_jobs())
         return EXIT_FAILED if missing else code
     finally:
         if server is not None:
@@ -306,51 +331,56 @@ def _seconds(seconds: float) -> str:
 
 
 def _run_planned(plan: RunPlan, output_dir: str, *, channels: Sequence[Channel] = (),
-                 publisher: Publisher | None = None) -> int:
+                 publisher: Publisher | None = None, jobs: int = 1) -> int:
     from .delivery.after_run import deliver
-    from .reporting.runner import run_report
+    from .reporting.runner import ReportOutcome, run_reports
 
-    failures = alerts = publish_failures = endpoint_failures = 0
+    alerts = publish_failures = 0
     started_all = time.monotonic()
-    timings: list[tuple[str, float, str]] = []
-    for position, name in enumerate(plan.names, 1):
-        run_dir: Any = None
-        error = None
-        print(f"[{position}/{len(plan.names)}] {name}: running…", flush=True)
-        started = time.monotonic()
-        try:
-            result = run_report(name, output_dir=output_dir, plan=plan)
-            run_dir = result.run_dir
-            timings.append((name, time.monotonic() - started, "ok"))
-            print(f"{name}: {result.html_path} ({_seconds(timings[-1][1])})", flush=True)
-            for outcome in result.fired_alerts:
+    total = len(plan.names)
+    begun: list[str] = []
+
+    def on_start(name: str) -> None:
+        begun.append(name)
+        print(f"[{len(begun)}/{total}] {name}: running…", flush=True)
+
+    def on_end(outcome: ReportOutcome) -> None:
+        nonlocal alerts
+        name, took = outcome.report, _seconds(outcome.seconds)
+        if outcome.ok and outcome.result is not None:
+            print(f"{name}: {outcome.result.html_path} ({took})", flush=True)
+            for fired in outcome.result.fired_alerts:
                 alerts += 1
-                print(f"dynamo-reports: {name}: ALERT {redact_text(outcome.message)}", file=sys.stderr)
-        except ReportError as e:
-            failures += 1
-            detail = getattr(getattr(e, "result", None), "error_detail", None) or {}
-            endpoint_failures += detail.get("ename") in ENDPOINT_ERROR_NAMES
-            run_dir, error = e.run_dir, redact_text(str(e))
-            timings.append((name, time.monotonic() - started, "FAILED"))
-            where = f" (executed notebook kept in {e.run_dir})" if e.run_dir else ""
-            print(f"dynamo-reports: {name}: FAILED: {error}{where}", file=sys.stderr)
-        if channels or publisher is not None:
-            done = deliver(name, output_dir, run_dir, channels=channels, publisher=publisher, error=error)
-            if done.publish_error:
-                publish_failures += 1
-                print(f"dynamo-reports: {name}: publish FAILED: {redact_text(done.publish_error)}", file=sys.stderr)
-            elif publisher is not None and done.link:
-                print(f"{name}: published {redact_text(done.link)}")
-    if len(timings) > 1:
-        print("times: " + ", ".join(f"{n} {_seconds(t)}{'' if st == 'ok' else ' ' + st}" for n, t, st in timings))
-    print(f"total: {_seconds(time.monotonic() - started_all)} for {len(timings)} report(s)", flush=True)
+                print(f"dynamo-reports: {name}: ALERT {redact_text(fired.message)}", file=sys.stderr)
+        else:
+            where = f" (executed notebook kept in {outcome.run_dir})" if outcome.run_dir else ""
+            print(f"dynamo-reports: {name}: FAILED after {took}: {redact_text(outcome.error or '')}{where}",
+                  file=sys.stderr, flush=True)
+
+    outcomes = run_reports(plan, output_dir, jobs=jobs, on_start=on_start, on_end=on_end)
+    for outcome in outcomes if channels or publisher is not None else ():  # after the index: it is uploaded too
+        run_dir = outcome.result.run_dir if outcome.result is not None else outcome.run_dir
+        error = None if outcome.ok else redact_text(outcome.error or "")
+        done = deliver(outcome.report, output_dir, run_dir, channels=channels, publisher=publisher, error=error)
+        if done.publish_error:
+            publish_failures += 1
+            print(f"dynamo-reports: {outcome.report}: publish FAILED: {redact_text(done.publish_error)}",
+                  file=sys.stderr)
+        elif publisher is not None and done.link:
+            print(f"{outcome.report}: published {redact_text(done.link)}")
+    if len(outcomes) > 1:
+        print("times: " + ", ".join(f"{o.report} {_seconds(o.seconds)}{'' if o.ok else ' FAILED'}" for o in outcomes))
+    running = f", {min(jobs, total)} at once" if len(outcomes) > 1 else ""
+    print(f"total: {_seconds(time.monotonic() - started_all)} for {len(outcomes)} report(s){running}", flush=True)
     index = Path(output_dir) / "index.html"
     if index.exists():
         print(f"index: {index.resolve()}")
     if publisher is not None and not publish_failures:
         print(f"published to {publisher.url}/ ({len(set(publisher.uploaded))} object(s) uploaded)")
+    failures = [o for o in outcomes if not o.ok]
     if failures:  # the endpoint went away or throttled beyond retries in every failed run: exit 3
-        return EXIT_ENDPOINT if endpoint_failures == failures else EXIT_FAILED
+        endpoint = all(o.ename in ENDPOINT_ERROR_NAMES for o in failures)
+        return EXIT_ENDPOINT if endpoint else EXIT_FAILED
     if publish_failures:
         return EXIT_ENDPOINT
     return EXIT_ALERT if alerts else EXIT_OK

@@ -27,6 +27,12 @@ Alert rules (``plan.alerts``, :mod:`dynamo_reports.alerts`) are evaluated on the
 good run; ``run.json`` records every outcome under ``alerts`` and the index marks a run whose
 rules fired "ALERT". Such a run is still a good one: it replaces ``latest.html``.
 
+Several reports (:func:`run_reports`): up to ``jobs`` at once, each in its own worker process
+(``spawn``: papermill changes the process's working directory and nbclient runs its own event
+loop, neither safe to share between threads, and a fork of a process running the embedded
+server's threads is not safe either). Each run's directory is written atomically as above; the
+index is written once, by the calling process, when every report has finished.
+
 Kernel: papermill starts the kernel named in the notebook's kernelspec (``python3``).
 jupyter_client runs the native ``python3`` kernel with ``sys.executable``, i.e. the
 interpreter running this code (the project's virtualenv). A user-level ``python3``
@@ -40,12 +46,15 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
+import multiprocessing
 import os
 import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -68,7 +77,7 @@ from .registry import REPORTS, ReportDef, get_report
 from .registry import notebooks_dir as default_notebooks_dir
 from .summary import atomic_write_bytes, atomic_write_text, read_summary, to_jsonable
 
-__all__ = ["RunResult", "run_report", "safe_parameters"]
+__all__ = ["ReportOutcome", "RunResult", "run_report", "run_reports", "safe_parameters"]
 
 RUNNER_PARAMETERS = ("summary_path",)
 _RUN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -300,14 +309,17 @@ def run_report(
     start_timeout: int = 60,
     execution_timeout: int | None = None,
     plan: RunPlan | None = None,
+    update_index: bool = True,
 ) -> RunResult:
     """Execute report ``name`` with ``params`` and export it; see the module docstring.
 
     ``plan`` is the validated run plan (:func:`~dynamo_reports.plan.build_plan`; the CLI
     builds one for every report it runs); without it one is built here from ``params``.
     ``reports`` replaces the registry (tests), ``notebooks_dir`` the notebooks directory,
-    ``now`` the clock (run id and start time). Raises :class:`ParameterError` before
-    anything is written, :class:`ReportError` for a failed run (after recording it).
+    ``now`` the clock (run id and start time). ``update_index=False`` leaves ``index.html``
+    to the caller (:func:`run_reports` writes it once for all its reports). Raises
+    :class:`ParameterError` before anything is written, :class:`ReportError` for a failed run
+    (after recording it).
     """
     registry = REPORTS if reports is None else reports
     rdef = get_report(name, registry)
@@ -451,7 +463,8 @@ def run_report(
     latest_path: Path | None = None
     if status == "ok" and has_html and _newest_ok_run(report_dir) == run_id:
         latest_path = atomic_write_bytes(report_dir / "latest.html", latest_copy((final / "report.html").read_bytes()))
-    write_index(out_root, reports=registry)
+    if update_index:
+        write_index(out_root, reports=registry)
 
     result = RunResult(
         report=rdef.name,
@@ -474,3 +487,136 @@ def run_report(
         failure.result = result  # type: ignore[attr-defined]
         raise failure
     return result
+
+
+# -- several reports at once ---------------------------------------------------------------------
+
+@dataclass
+class ReportOutcome:
+    """What one report of :func:`run_reports` gave: its result (a failed run's too, when it got
+    as far as recording one) or the one-line error of a report that failed."""
+
+    report: str
+    seconds: float
+    result: RunResult | None = None
+    #: one line (the :class:`ReportError`'s message); ``None`` for a good run
+    error: str | None = None
+    #: the failed run's directory (its executed notebook is kept there), when it has one
+    run_dir: Path | None = None
+    #: the failure's exception name (a notebook's ``ThrottlingError``, a dead worker's ``BrokenProcessPool``)
+    ename: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _run_one(name: str, output_dir: str, plan: RunPlan, options: Mapping[str, Any]) -> ReportOutcome:
+    """One report, its failure caught (a worker process's entry point: everything it returns pickles)."""
+    t0 = time.monotonic()
+    try:
+        result = run_report(name, output_dir=output_dir, plan=plan, update_index=False, **options)
+        return ReportOutcome(name, time.monotonic() - t0, result=result)
+    except ReportError as exc:
+        failed: RunResult | None = getattr(exc, "result", None)
+        ename = (failed.error_detail or {}).get("ename") if failed is not None else None
+        return ReportOutcome(name, time.monotonic() - t0, result=failed, error=str(exc),
+                             run_dir=Path(exc.run_dir) if exc.run_dir else None, ename=ename or "ReportError")
+    except Exception as exc:  # anything else ends this report only
+        return ReportOutcome(name, time.monotonic() - t0, ename=type(exc).__name__,
+                             error=f"report {name!r}: {_one_line(f'{type(exc).__name__}: {exc}')}")
+
+
+#: loggers whose levels a worker process takes over from the caller (the CLI quietens some)
+_WORKER_LOGGERS = ("", "traitlets", "papermill", "nbconvert", "dynamo_reports")
+
+
+def _worker_init(levels: Mapping[str, int]) -> None:
+    logging.basicConfig(level=levels.get("", logging.WARNING), format="%(levelname)s %(name)s: %(message)s")
+    for name, level in levels.items():
+        logging.getLogger(name or None).setLevel(level)
+
+
+def _check_jobs(jobs: Any) -> int:
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError("jobs", f"expected a whole number of reports at once, at least 1; got {jobs!r}")
+    return jobs
+
+
+def run_reports(
+    plan: RunPlan,
+    output_dir: str | os.PathLike[str] = "reports",
+    *,
+    jobs: int = 1,
+    on_start: Callable[[str], None] | None = None,
+    on_end: Callable[[ReportOutcome], None] | None = None,
+    reports: Mapping[str, ReportDef] | None = None,
+    notebooks_dir: str | os.PathLike[str] | None = None,
+) -> list[ReportOutcome]:
+    """Run every report of ``plan``, ``jobs`` at once, then write the index once.
+
+    ``jobs=1`` (or a single report) runs them one after the other in this process; more runs
+    each report in a worker process of a pool of ``min(jobs, reports)`` (``spawn``; see the
+    module docstring), every kernel getting ``plan.kernel_env`` as with :func:`run_report`. A
+    report that fails fails alone: the others run on. ``on_start(name)`` is called as a report
+    is handed to a worker, ``on_end(outcome)`` as it finishes (both in this process and
+    thread, in finishing order). Returns the outcomes in plan order.
+    """
+    workers = min(_check_jobs(jobs), max(len(plan.names), 1))
+    out = str(Path(output_dir).expanduser().resolve())
+    options: dict[str, Any] = {"reports": reports, "notebooks_dir": notebooks_dir}
+    outcomes: dict[str, ReportOutcome] = {}
+
+    def started(name: str) -> None:
+        if on_start is not None:
+            on_start(name)
+
+    def finished(outcome: ReportOutcome) -> None:
+        outcomes[outcome.report] = outcome
+        if on_end is not None:
+            on_end(outcome)
+
+    try:
+        if workers == 1:
+            for name in plan.names:
+                started(name)
+                finished(_run_one(name, out, plan, options))
+        else:
+            _run_pooled(plan, out, workers, options, started, finished)
+    finally:
+        if outcomes:
+            write_index(out, reports=REPORTS if reports is None else reports)
+    return [outcomes[name] for name in plan.names if name in outcomes]
+
+
+def _run_pooled(plan: RunPlan, out: str, workers: int, options: Mapping[str, Any],
+                started: Callable[[str], None], finished: Callable[[ReportOutcome], None]) -> None:
+    """Keep ``workers`` reports running: a report is handed over as a worker frees up, so
+    ``started`` is called when it really starts."""
+    levels = {name: logging.getLogger(name or None).level for name in _WORKER_LOGGERS}
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init, initargs=(levels,))
+    waiting = list(plan.names)
+    running: dict[Future[ReportOutcome], tuple[str, float]] = {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                name = waiting.pop(0)
+                started(name)
+                try:
+                    running[pool.submit(_run_one, name, out, plan, options)] = (name, time.monotonic())
+                except Exception as exc:  # the pool broke (a worker was killed): nothing more can run
+                    finished(ReportOutcome(name, 0.0, error=f"report {name!r}: not run: {_one_line(exc)}",
+                                           ename=type(exc).__name__))
+            if not running:
+                continue
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                name, t0 = running.pop(future)
+                try:
+                    finished(future.result())
+                except Exception as exc:  # its worker process died (killed, out of memory)
+                    finished(ReportOutcome(name, time.monotonic() - t0, ename=type(exc).__name__,
+                                           error=f"report {name!r}: its worker process died: {_one_line(exc)}"))
+    finally:
+        pool.shutdown(wait=not running, cancel_futures=True)
