@@ -1,12 +1,13 @@
 # dynamo-reports — two commands on a fresh machine:
 #   make reports   every report on the embedded demo data -> reports/index.html
-#   make test      unit tests + notebook validation (nbval)
+#   make test      unit tests + notebook validation (nbval), on every core (pytest-xdist)
+#   make test-fast the tests that start no kernel (seconds; not a substitute for make test)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test lint reports lab install refresh-notebooks bench clean
+.PHONY: test test-fast lint reports lab install refresh-notebooks bench clean
 
 install: $(STAMP)
 
@@ -21,8 +22,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check lib tests
 	$(BIN)/mypy
 
+PYTEST := DYNAMO_REPORTS_PROGRESS=0 $(BIN)/python -m pytest -p no:cacheprovider
+# one worker per core; a module (or a notebook's cells) stays on one worker. XDIST= runs in one process.
+XDIST  ?= -n auto --dist loadscope
+
 test: lint
-	DYNAMO_REPORTS_PROGRESS=0 $(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+	$(PYTEST) $(XDIST) --durations=10 tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+test-fast: $(STAMP)
+	$(PYTEST) $(XDIST) -q -m "not kernel" tests
 
 reports: $(STAMP)
 	$(BIN)/dynamo-reports run --all --source demo
