@@ -57,9 +57,9 @@ def test_cache_costs_and_comparison():
     assert uncached["read_units_per_month"] == 1500 and uncached["usd_per_month"] == pytest.approx(375.0)
     assert uncached["requests_per_month"] == 3000
     frame = bcr.cost_comparison_frame(cached, uncached)
-    assert list(frame["USD per month"]) == ["$720.000000", "$375.000000"]
+    assert list(frame["USD per month"]) == pytest.approx([720.0, 375.0])  # numbers: the table formats money
     cached, uncached = bcr.cache_costs(warm_up_read_units=2.0, sample_read_units=5.0, sample_events=10,
                                        messages_per_day=100, read_price=None)
     assert cached["usd_per_month"] is None and uncached["usd_per_month"] is None
     assert cached["read_units_per_month"] == 2880  # units are still counted
-    assert list(bcr.cost_comparison_frame(cached, uncached)["USD per month"]) == ["no price for this region"] * 2
+    assert bcr.cost_comparison_frame(cached, uncached)["USD per month"].isna().all()  # no price: no amount

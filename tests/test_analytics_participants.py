@@ -190,13 +190,14 @@ def test_each_rule_fires_on_its_item_and_only_there():
 
 # -- distribution, growth --------------------------------------------------------------------------
 
-def test_top_investors_shorten_wallets_and_share():
+def test_top_investors_keep_full_wallets_and_share():
     items = [item("1", "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJos9fQa", Decimal("6")),
              item("2", wallet("B"), Decimal("2")), item("3", wallet("C"), Decimal("1")),
              item("4", wallet("D"), Decimal("1"))]
     _, participants, _ = analyse(items)
     top = pa.top_investors(participants, 2)
-    assert top["wallet"].tolist() == ["7xKX…9fQa", "BBBB…BBBB"]
+    # full addresses: the report table shortens them and keeps the whole one in a tooltip
+    assert top["wallet"].tolist() == ["7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJos9fQa", wallet("B")]
     assert top["Discord user"].tolist() == ["1", "2"]
     assert top["share of total"].tolist() == pytest.approx([0.6, 0.2])   # 6 / 10, 2 / 10
     assert pa.shorten_wallet("short") == "short"

@@ -32,6 +32,7 @@ def test_headline_frame():
     assert values["Realized P&L (SELLs in the window)"] == "50.00 USDT"
     assert values["Unrealized P&L (open lots, marked at the last fill price)"] == "-5.00 USDT"
     assert values["Fees not converted (no rate)"] == "0.00100000 BNB"
+    assert values["Fees paid in the window (every fill, converted)"] == "1.50 USDT"  # says which fee total it is
     assert values["Win rate"] == "75.0%" and values["Profit factor (Σ wins / |Σ losses|)"] == "3.00"
     assert values["Max drawdown"] == "10.00 USDT (0.95 % of the peak)"
     other = pr.headline_frame(realized=0.0, unrealized=0.0, total_fees=0.0, unconverted={},
@@ -45,8 +46,8 @@ def test_headline_frame():
 
 def test_statistics_frame():
     values = dict(pr.statistics_frame(STATS, "USDT").itertuples(index=False))
-    assert values["wins / losses / breakeven"] == "3 / 1 / 0"
-    assert values["average loss"] == "-10.00 USDT"
+    assert values["Wins / losses / breakeven"] == "3 / 1 / 0"
+    assert values["Average loss"] == "-10.00 USDT"
     assert values["SELLs with nothing to match (not scored)"] == 0  # absent from the stats: none
 
 

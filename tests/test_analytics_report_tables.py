@@ -36,8 +36,8 @@ def test_distribution_headline_and_fairness():
     assert values["Share of the top 3 members"] == "50.0%"
     assert values["Links distributed (inventory)"] == 7
     values = dict(dr.fairness_frame({**fair, "gini": None, "top_share": None}, 3).itertuples(index=False))
-    assert values["Gini coefficient"] == "—" and values["share of the top 3"] == "—"
-    assert values["links received"] == 7
+    assert values["Gini coefficient"] == "—" and values["Share of the top 3"] == "—"
+    assert values["Links received"] == 7
 
 
 # -- support --------------------------------------------------------------------------------------
@@ -55,8 +55,11 @@ def test_support_headline_formats_hours_and_minutes():
 
 
 def test_message_count_frame():
-    values = dict(sr.message_count_frame({"conversations": 3, "mean": 2.5, "median": None}).itertuples(index=False))
-    assert values == {"conversations": 3, "mean": "2.50", "median": "—"}
+    counts = {"conversations": 3, "mean": 2.5, "median": None, "max": 4.0}
+    values = dict(sr.message_count_frame(counts).itertuples(index=False))
+    # labelled in words; 2.5 keeps its decimals, a whole 4.0 reads "4", no median is a dash
+    assert values == {"Conversations": 3, "Mean messages per conversation": "2.50",
+                      "Median messages per conversation": "—", "Most messages in one conversation": "4"}
 
 
 # -- participants ---------------------------------------------------------------------------------

@@ -95,3 +95,50 @@ def test_findings_box_moves_under_the_header_with_contents_and_back_link():
     assert order[:5] == ["p", "h1", "table", "section", "nav"]
     assert [a["href"] for a in soup.nav.find_all("a")] == [f"#s{i}" for i in range(5)]
     assert soup.select_one("p.dr-back a")["href"] == "../../index.html"
+
+
+def test_stored_iso_times_read_like_time_columns():
+    # a text value that is a whole ISO time, as DynamoDB stores it, reads like a datetime cell (UTC)
+    assert format_cell("2025-05-02T06:12:40+00:00") == "2025-05-02 06:12"
+    assert format_cell("2025-06-30T19:55:00+02:00") == "2025-06-30 17:55"   # 19:55 at UTC+2 is 17:55 UTC
+    assert format_cell("2025-05-01T00:00:00Z") == "2025-05-01"               # midnight: the date alone
+    assert format_cell("2025-05-01T00:00:00Z#6c1f") == "2025-05-01T00:00:00Z#6c1f"  # an id is left alone
+
+
+def test_long_codes_are_shortened_whole_never_cut_by_the_page():
+    # a wallet address (44 characters, no space) in any wallet column: short text, full value in the tooltip
+    address = "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJos9fQa"
+    soup = BeautifulSoup(render_table(pd.DataFrame({"wallet": [address]})), "html.parser")
+    span = soup.find("span", class_="dr-id")
+    assert span["title"] == address and span.get_text() == "7xKXtg2C…9fQa"  # first 8, last 4
+
+
+def _run(root, name, run_id, headlines, summary=None):
+    import json
+
+    run_dir = root / name / run_id
+    run_dir.mkdir(parents=True)
+    (run_dir / "run.json").write_text(json.dumps({"report": name, "run_id": run_id, "status": "ok",
+                                                  "started": f"2025-06-30T{run_id[-2:]}:00:00Z",
+                                                  "parameters": {"source": "demo", "quote_asset": "<redacted>"},
+                                                  "headlines": headlines}))
+    (run_dir / "report.html").write_text("<html></html>")
+    if summary is not None:
+        (run_dir / "summary.json").write_text(json.dumps(summary))
+
+
+def test_index_headlines_carry_the_run_s_own_unit(tmp_path):
+    from dynamo_reports.reporting.index import write_index
+
+    # run.json has the bare numbers (and a redacted quote_asset); summary.json says the P&L is in EUR
+    _run(tmp_path, "pnl", "20250630T10", {"realized_pnl": 32.03738, "trade_count": 31, "win_rate": 0.516129},
+         {"realized_pnl": 32.03738, "quote_asset": "EUR"})
+    _run(tmp_path, "pnl", "20250630T09", {"realized_pnl": 5.0, "trade_count": 2, "win_rate": 0.5})  # no summary.json
+    (tmp_path / "pnl" / "latest.html").write_text("<html></html>")
+    soup = BeautifulSoup(write_index(tmp_path).read_text(), "html.parser")
+    dashboard = soup.select_one("table.latest").get_text(" ")
+    assert "32.04 EUR" in dashboard and "51.6%" in dashboard and "31" in dashboard
+    runs = [tr.get_text(" ") for tr in soup.select("table.runs tbody tr")]
+    assert "32.04 EUR" in runs[0]
+    # no summary.json: the unit is unknown, so the number stands alone (no placeholder, no guessed unit)
+    assert "Realized P&L 5 Trade" in runs[1] and "EUR" not in runs[1] and "{quote_asset}" not in runs[1]

@@ -2,6 +2,16 @@
 
 Every chart has a title, labelled axes with units, readable dates and the same palette.
 
+One palette, fixed meanings: :data:`MEANINGS` says, per report, which colour stands for what
+("distributed", "pending", "90th percentile", ...). A report asks :func:`report_colors` once and
+colours every chart from it, so a colour never means one thing in one chart and another in the
+next; categories that come from the data (an inventory quality) get the colours no fixed meaning
+uses, in first-asked order, and keep them for the whole report. A chart with a single series
+uses :data:`PRIMARY`.
+
+Numbers on axes: counts get integer ticks (:func:`count_axis`, no "2.5 guilds"); no axis uses
+scientific notation or an offset (:data:`PLAIN_NUMBERS`).
+
 Text is data, never markup: chart labels carry values from the tables (a trade strategy, an
 inventory quality), so matplotlib's math parsing (``$...$``) and TeX are off for every text
 the report style draws (:data:`TEXT_IS_DATA`). A strategy named ``$x^$`` is drawn as typed.
@@ -9,13 +19,76 @@ the report style draws (:data:`TEXT_IS_DATA`). A strategy named ``$x^$`` is draw
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-PALETTE = ["#1f6f8b", "#e07a1f", "#3a9a5b", "#c23b3b", "#7a5ea8", "#8c6d46", "#d45d9e", "#6b6b6b"]
-GAIN, LOSS, NEUTRAL = "#3a9a5b", "#c23b3b", "#6b6b6b"
+PALETTE = ["#1f6f8b", "#e07a1f", "#3a9a5b", "#c23b3b", "#7a5ea8", "#8c6d46", "#d45d9e", "#6b6b6b", "#2a9d8f",
+           "#a39b2a"]
+BLUE, ORANGE, GREEN, RED, PURPLE, BROWN, PINK, GREY, TEAL, OLIVE = PALETTE
+GAIN, LOSS, NEUTRAL = GREEN, RED, GREY
+#: the one series of a single-series chart
+PRIMARY = BLUE
+#: colours that are roles rather than series, the same in every report: the measured series
+#: (PRIMARY), good (GAIN), bad or over a limit (LOSS), a reference or what is left aside (NEUTRAL)
+ROLES = (PRIMARY, GAIN, LOSS, NEUTRAL)
+
+#: per report, legend label -> colour: what each colour means in that report's charts. A role
+#: colour (:data:`ROLES`) may carry several labels of its role; any other colour carries exactly
+#: one label in a report.
+MEANINGS: dict[str, dict[str, str]] = {
+    "pnl": {"equity": PRIMARY, "fills": PRIMARY, "gain": GAIN, "loss": LOSS, "drawdown": LOSS,
+            "daily limit": NEUTRAL},
+    "participants": {"new participants": PRIMARY, "cumulative SOL": ORANGE},
+    "leads": {"leads": PRIMARY, "approved": GAIN, "rejected": LOSS, "pending": ORANGE, "median": PURPLE,
+              "90th percentile": BROWN},
+    "bot-config": {"guilds": PRIMARY, "outside the documented range": LOSS, "documented range": GAIN,
+                   "enabled": PRIMARY, "disabled": NEUTRAL, "with the cache": GAIN, "without the cache": LOSS},
+    "distributions": {"links": PRIMARY, "available": GAIN, "distributed": NEUTRAL, "equality": NEUTRAL,
+                      "gold": ORANGE, "silver": PURPLE, "bronze": BROWN},
+    "support": {"conversations": PRIMARY, "user": ORANGE, "admin": PURPLE, "median": BROWN, "p90": PINK},
+}
 
 #: rcParams that make every title, label, tick label, legend entry and annotation plain text
 TEXT_IS_DATA: dict[Any, Any] = {"text.parse_math": False, "text.usetex": False}
+#: rcParams that keep axis numbers plain: no ``1e6`` offset text, no scientific notation
+PLAIN_NUMBERS: dict[Any, Any] = {"axes.formatter.useoffset": False, "axes.formatter.limits": (-12, 15)}
+
+
+class ReportColors:
+    """The colours of one report's charts: ``colors["pending"]``, the same in every chart.
+
+    A label of the report's :data:`MEANINGS` has its fixed colour; any other label (a category
+    from the data) gets the next colour that is neither a role (:data:`ROLES`) nor used by a fixed
+    meaning of the report, and keeps it. When those run out, colours repeat (more categories than
+    colours)."""
+
+    def __init__(self, report: str, fixed: Mapping[str, str]) -> None:
+        self.report = report
+        self._colors = dict(fixed)
+        used = set(fixed.values()) | set(ROLES)
+        self._free = [c for c in PALETTE if c not in used] or list(PALETTE)
+        self._assigned = 0
+
+    def __getitem__(self, label: Any) -> str:
+        key = str(label)
+        if key not in self._colors:
+            self._colors[key] = self._free[self._assigned % len(self._free)]
+            self._assigned += 1
+        return self._colors[key]
+
+    def __contains__(self, label: Any) -> bool:
+        return str(label) in self._colors
+
+    def many(self, labels: Iterable[Any]) -> list[str]:
+        """The colour of each label, in order."""
+        return [self[label] for label in labels]
+
+
+def report_colors(report: str) -> ReportColors:
+    """The chart colours of ``report`` (a key of :data:`MEANINGS`); one call per notebook."""
+    if not isinstance(report, str) or report not in MEANINGS:
+        raise ValueError(f"report must be one of {', '.join(sorted(MEANINGS))}, got {report!r}")
+    return ReportColors(report, MEANINGS[report])
 
 
 def use_style() -> None:
@@ -37,6 +110,7 @@ def use_style() -> None:
         "legend.frameon": False,
         "svg.hashsalt": "dynamo-reports",
         **TEXT_IS_DATA,
+        **PLAIN_NUMBERS,
     })
 
 
@@ -44,7 +118,7 @@ def figure(title: str, *, xlabel: str = "", ylabel: str = "", size: tuple[float,
     """A new figure and axes with title and labels set."""
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update(TEXT_IS_DATA)  # also when a notebook did not call use_style()
+    plt.rcParams.update({**TEXT_IS_DATA, **PLAIN_NUMBERS})  # also when a notebook did not call use_style()
     fig, ax = plt.subplots(figsize=size) if size else plt.subplots()
     ax.set_title(title)
     if xlabel:
@@ -58,8 +132,24 @@ def money_axis(ax: Any, currency: str, axis: str = "y") -> None:
     """Format an axis as money with its currency."""
     from matplotlib.ticker import FuncFormatter
 
-    fmt = FuncFormatter(lambda v, _: f"{v:,.0f} {currency}" if abs(v) >= 100 else f"{v:,.2f} {currency}")
+    def money(value: float, _: Any) -> str:
+        whole = abs(value) >= 100 or value == round(value)
+        return f"{value:,.0f} {currency}" if whole else f"{value:,.2f} {currency}"
+
+    fmt = FuncFormatter(money)
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def count_axis(ax: Any, axis: str = "y") -> None:
+    """Counts on ``axis`` (``"x"`` or ``"y"``): integer ticks only, thousands separated, never
+    scientific notation (no "2.5 guilds")."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    if axis not in ("x", "y"):
+        raise ValueError(f"axis must be 'x' or 'y', got {axis!r}")
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
 def date_axis(ax: Any) -> None:

@@ -6,6 +6,7 @@ that measure the cache run in :mod:`dynamo_reports.replay`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -72,9 +73,12 @@ def cache_costs(*, warm_up_read_units: float, sample_read_units: float, sample_e
 
 
 def cost_comparison_frame(cached: Mapping[str, Any], uncached: Mapping[str, Any]) -> pd.DataFrame:
-    """Requests, read units and USD a month of configuration lookups, with and without the cache."""
-    def usd(value: float | None) -> str:
-        return "no price for this region" if value is None else f"${value:.6f}"
+    """Requests, read units and USD a month of configuration lookups, with and without the cache.
+
+    USD are numbers (NaN without a price for the region), so the report's table shows them as
+    money by its conventions: right-aligned, 2 decimals, 2 significant digits below a cent."""
+    def usd(value: float | None) -> float:
+        return math.nan if value is None else float(value)
 
     return pd.DataFrame([
         ("with the cache (warm-up + safety refresh every 30 min)", cached["requests_per_month"],

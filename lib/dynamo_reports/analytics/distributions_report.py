@@ -39,10 +39,10 @@ def headline_frame(numbers: Mapping[str, Any], fair: Mapping[str, Any], top_n: i
 def fairness_frame(fair: Mapping[str, Any], top_n: int) -> pd.DataFrame:
     """The fairness table: population, links, Gini, top share."""
     return pd.DataFrame([
-        ("members in the population", fair["members"]),
-        ("links received", fair["links"]),
+        ("Members in the population", fair["members"]),
+        ("Links received", fair["links"]),
         ("Gini coefficient", format_gini(fair["gini"])),
-        (f"share of the top {top_n}", format_share(fair["top_share"])),
+        (f"Share of the top {top_n}", format_share(fair["top_share"])),
     ], columns=["measure", "value"])
 
 

@@ -350,7 +350,8 @@ def amount_quantiles(participants: pd.DataFrame,
 
 
 def top_investors(participants: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The ``n`` largest valid amounts (ties by key), wallets shortened, share of the total."""
+    """The ``n`` largest valid amounts (ties by key), full wallet addresses (the report's table
+    shortens them, the full address in a tooltip), share of the total."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise DataError(f"n must be a non-negative integer, got {n!r}")
     valid = participants[participants["amount_valid"]]
@@ -359,7 +360,7 @@ def top_investors(participants: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     return pd.DataFrame({
         "rank": range(1, len(top) + 1),
         "Discord user": top["user_id"].to_numpy(),
-        "wallet": top["wallet"].map(shorten_wallet).to_numpy(),
+        "wallet": top["wallet"].to_numpy(),
         "invested (SOL)": top["amount"].to_numpy(),
         "share of total": (top["amount"] / total).to_numpy() if total > 0 else np.full(len(top), math.nan),
         "joined": top["created_at"].to_numpy(),
@@ -450,13 +451,13 @@ def weekly_growth(participants: pd.DataFrame, *, start: pd.Timestamp | None, end
 def updated_in_window(participants: pd.DataFrame, *, start: pd.Timestamp | None,
                       end: pd.Timestamp | None) -> pd.DataFrame:
     """Participants whose ``updatedAt`` is in ``[start, end)`` and later than their ``createdAt``
-    (a change after joining, not the creation itself), newest first."""
+    (a change after joining, not the creation itself), newest first; full wallet addresses."""
     moved = participants["updated_ok"] & in_window(participants["updated_at"], start, end)
     moved &= participants["created_at"].isna() | (participants["updated_at"] > participants["created_at"])
     rows = participants[moved].sort_values(["updated_at", "key"], ascending=[False, True], kind="stable")
     return pd.DataFrame({
         "Discord user": rows["user_id"].to_numpy(),
-        "wallet": rows["wallet"].map(shorten_wallet).to_numpy(),
+        "wallet": rows["wallet"].to_numpy(),
         "invested (SOL)": rows["amount"].to_numpy(),
         "joined": rows["created_at"].to_numpy(),
         "updated": rows["updated_at"].to_numpy(),

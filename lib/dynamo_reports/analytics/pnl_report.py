@@ -13,7 +13,19 @@ import pandas as pd
 
 from ..codec import parse_timestamp
 
-__all__ = ["created_times", "fills_per_day", "format_money", "format_ratio", "headline_frame", "statistics_frame"]
+__all__ = ["FEE_TOTALS_NOTE", "FEES_CHARGED", "FEES_PAID", "created_times", "fills_per_day", "format_money",
+           "format_ratio", "headline_frame", "statistics_frame"]
+
+#: the two fee totals the report shows, by name: what the window's fills paid (headline, per
+#: symbol) and what the window's SELLs were charged, i.e. what realized P&L is net of (per strategy)
+FEES_PAID = "fees paid"
+FEES_CHARGED = "fees charged to SELLs"
+#: why those two totals differ, one sentence (``{paid}``, ``{charged}``: the formatted totals)
+FEE_TOTALS_NOTE = (
+    "Two fee totals, two questions: **fees paid** ({paid}, headline and per symbol) are the fees of every fill "
+    "in the window, BUYs and SELLs; **fees charged to SELLs** ({charged}, per strategy) are what realized P&L "
+    "is net of: each SELL's own fee plus the matched share of its BUY lots' fees, BUYs made before the window "
+    "included, while the fees of BUYs still open are carried by *Open positions*.")
 
 
 def _missing(value: Any) -> bool:
@@ -44,7 +56,7 @@ def headline_frame(*, realized: float, unrealized: float, total_fees: float, unc
     return pd.DataFrame([
         ("Realized P&L (SELLs in the window)", money(realized)),
         ("Unrealized P&L (open lots" + marked, money(unrealized)),
-        ("Fees paid in the window (converted)", money(total_fees)),
+        ("Fees paid in the window (every fill, converted)", money(total_fees)),
         ("Fees not converted (no rate)", ", ".join(f"{v:.8f} {k}" for k, v in unconverted.items()) or "none"),
         ("SELL trades scored", f"{stats['trade_count']}"),
         ("Win rate", format_ratio(stats["win_rate"], percent=True)),
@@ -60,11 +72,11 @@ def statistics_frame(stats: Mapping[str, Any], quote_asset: str) -> pd.DataFrame
         return format_money(value, quote_asset)
 
     return pd.DataFrame([
-        ("wins / losses / breakeven", f"{stats['wins']} / {stats['losses']} / {stats['breakeven']}"),
-        ("average win", money(stats["avg_win"])), ("average loss", money(stats["avg_loss"])),
-        ("best trade", money(stats["best"])), ("worst trade", money(stats["worst"])),
-        ("longest winning streak", stats["longest_win_streak"]),
-        ("longest losing streak", stats["longest_loss_streak"]),
+        ("Wins / losses / breakeven", f"{stats['wins']} / {stats['losses']} / {stats['breakeven']}"),
+        ("Average win", money(stats["avg_win"])), ("Average loss", money(stats["avg_loss"])),
+        ("Best trade", money(stats["best"])), ("Worst trade", money(stats["worst"])),
+        ("Longest winning streak", stats["longest_win_streak"]),
+        ("Longest losing streak", stats["longest_loss_streak"]),
         ("SELLs with nothing to match (not scored)", stats.get("unmatched_sells", 0)),
     ], columns=["statistic", "value"])
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["format_amount", "headline_frame", "message_count_frame"]
+__all__ = ["MESSAGE_COUNT_LABELS", "format_amount", "headline_frame", "message_count_frame"]
 
 
 def format_amount(value: float | None, unit: str = "") -> str:
@@ -35,7 +35,21 @@ def headline_frame(*, opened: int, closed: int, backlog: Mapping[str, Any], wait
     ], columns=["measure", "value"])
 
 
+#: how each message-count statistic reads in the report
+MESSAGE_COUNT_LABELS = {"conversations": "Conversations", "messages": "Messages",
+                        "median": "Median messages per conversation", "mean": "Mean messages per conversation",
+                        "max": "Most messages in one conversation"}
+
+
 def message_count_frame(counts: Mapping[str, Any]) -> pd.DataFrame:
-    """Message-count statistics as measure/value rows: floats with two decimals, missing as an em dash."""
-    return pd.DataFrame([(k, "—" if v is None else (f"{v:.2f}" if isinstance(v, float) else v))
-                         for k, v in counts.items()], columns=["measure", "value"])
+    """Message-count statistics as measure/value rows, labelled in words (:data:`MESSAGE_COUNT_LABELS`):
+    whole numbers as integers, other floats with two decimals, missing as an em dash."""
+    def shown(value: Any) -> Any:
+        if value is None:
+            return "—"
+        if isinstance(value, float):
+            return f"{value:,.0f}" if value == int(value) else f"{value:.2f}"
+        return value
+
+    return pd.DataFrame([(MESSAGE_COUNT_LABELS.get(k, k), shown(v)) for k, v in counts.items()],
+                        columns=["measure", "value"])

@@ -14,7 +14,7 @@ from typing import Any
 from .registry import ReportDef
 from .tables import column_label
 
-__all__ = ["attention_points", "format_headline", "headline_items", "headline_label", "unit_for"]
+__all__ = ["attention_points", "format_headline", "headline_items", "headline_label", "headline_units", "unit_for"]
 
 
 def headline_label(key: Any) -> str:
@@ -28,6 +28,15 @@ def unit_for(rdef: ReportDef | None, key: str, summary: Mapping[str, Any] | None
     if "{quote_asset}" in unit:
         unit = unit.replace("{quote_asset}", str((summary or {}).get("quote_asset") or ""))
     return unit.strip()
+
+
+def headline_units(rdef: ReportDef | None, summary: Mapping[str, Any]) -> dict[str, str]:
+    """The resolved unit of each headline key that has one (``{"realized_pnl": "USDT"}``): what
+    the index needs beside run.json's bare numbers, whose own record has no ``quote_asset``."""
+    if rdef is None:
+        return {}
+    units = {key: unit_for(rdef, key, summary) for key in rdef.headline_keys}
+    return {key: unit for key, unit in units.items() if unit}
 
 
 def format_headline(value: Any, unit: str = "") -> str:

@@ -1,7 +1,9 @@
 """reports/index.html: every run, newest first, with status and headline numbers.
 
-Built from the ``run.json`` files alone (``<output_dir>/<report>/<run-id>/run.json``), so it
-can be regenerated at any time and stays right when runs are deleted. Directories whose
+Built from the ``run.json`` files (``<output_dir>/<report>/<run-id>/run.json``), so it can be
+regenerated at any time and stays right when runs are deleted. A headline's unit that depends on
+the run (the P&L's quote asset) is taken from the run's ``units`` when run.json has them, else
+from its ``summary.json`` (:func:`~dynamo_reports.reporting.headlines.headline_units`). Directories whose
 name starts with a dot (runs in progress: ``.<run-id>.partial``) are skipped. The page is
 self-contained (inline CSS, no script, no external request) and every value is escaped.
 """
@@ -19,7 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .export import theme_css
-from .headlines import format_headline, headline_label, unit_for
+from .headlines import format_headline, headline_label, headline_units, unit_for
 from .registry import REPORTS, ReportDef
 from .summary import atomic_write_text
 
@@ -68,9 +70,34 @@ def load_runs(output_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
             record.setdefault("report", report_dir.name)
             record.setdefault("run_id", run_dir.name)
             record["_dir"] = f"{report_dir.name}/{run_dir.name}"
+            record["_units"] = _run_units(record, run_dir)
             runs.append(record)
     runs.sort(key=lambda r: (_parse_time(r.get("started")), str(r.get("run_id"))), reverse=True)
     return runs
+
+
+def _run_units(record: Mapping[str, Any], run_dir: Path) -> dict[str, str]:
+    """The headline units of a run: run.json's ``units``, else resolved from its summary.json."""
+    if isinstance(record.get("units"), Mapping):
+        return {str(k): str(v) for k, v in record["units"].items()}
+    rdef = REPORTS.get(str(record.get("report", "")))
+    if rdef is None or not isinstance(record.get("headlines"), Mapping) or not record["headlines"]:
+        return {}
+    try:
+        with open(run_dir / "summary.json", encoding="utf-8") as fh:
+            summary = json.load(fh)
+    except (OSError, ValueError):
+        summary = {}
+    return headline_units(rdef, summary if isinstance(summary, Mapping) else {})
+
+
+def _unit(record: Mapping[str, Any], rdef: ReportDef | None, key: str) -> str:
+    """A headline's unit: the run's own (``_units``) when known, else the report's declared unit
+    (with nothing for a placeholder the run does not resolve)."""
+    units = record.get("_units")
+    if isinstance(units, Mapping) and key in units:
+        return str(units[key])
+    return unit_for(rdef, key, record.get("headlines") if isinstance(record.get("headlines"), Mapping) else {})
 
 
 def _fmt_number(value: Any) -> str:
@@ -160,7 +187,7 @@ def _headlines(record: Mapping[str, Any], reports: Mapping[str, ReportDef] | Non
     rdef = (reports or REPORTS).get(str(record.get("report", "")))
     if rdef is None:
         return [(str(k), _fmt_number(v)) for k, v in values.items()]
-    return [(headline_label(k), format_headline(v, unit_for(rdef, str(k), values))) for k, v in values.items()]
+    return [(headline_label(k), format_headline(v, _unit(record, rdef, str(k)))) for k, v in values.items()]
 
 
 def _is_demo(record: Mapping[str, Any]) -> bool:
@@ -197,7 +224,7 @@ def _dashboard_row(name: str, title: str, history: list[Mapping[str, Any]], href
     rows = []
     values = latest.get("headlines") if isinstance(latest.get("headlines"), Mapping) else {}
     for key, value in (values or {}).items():
-        unit = unit_for(rdef, str(key), values) if rdef else ""
+        unit = _unit(latest, rdef, str(key)) if rdef else ""
         trend = sparkline([(r.get("headlines") or {}).get(key) for r in history])
         rows.append(f"<dt>{e(headline_label(key))}</dt><dd>{e(format_headline(value, unit))}</dd><dd>{trend}</dd>")
     numbers = f'<dl class="headlines trend">{"".join(rows)}</dl>' if rows else ""

@@ -9,7 +9,8 @@
   digits, so a tiny cloud cost is not shown as 0.00), and "cost" columns say "(USD)";
 - ``ratio``/``rate``/``share`` columns holding values in [0, 1] are percentages;
 - whole numbers are integers with thousands separators; nothing is in scientific notation;
-- booleans are "yes"/"no"; dates at midnight lose their ``00:00``;
+- booleans are "yes"/"no"; dates at midnight lose their ``00:00``; a text value that is a whole
+  ISO 8601 time (``2025-05-02T06:12:40+00:00``, as stored) is shown like a time column, in UTC;
 - long identifiers (id/key columns) are shortened, the full value in a ``title`` tooltip;
 - the first ``max_rows`` rows are shown, the rest inside a native ``<details>`` element, under
   "N of M shown".
@@ -44,6 +45,7 @@ _MONEY = re.compile(r"(cost|usd|commission|fee|pnl|price|invested|investment|vol
 _SHARE = re.compile(r"(ratio|rate|share)$", re.IGNORECASE)
 _ID = re.compile(r"(^|_|\b)(id|key|pk|sk|uuid)s?$|_id_|^key|wallet|signature|hash", re.IGNORECASE)
 _SCIENTIFIC = re.compile(r"\d[eE][+-]?\d")
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 _UPPER = {"usd": "USD", "sol": "SOL", "rcu": "RCU", "wcu": "WCU", "gsi": "GSI", "ttl": "TTL", "id": "ID",
           "ids": "IDs", "pk": "PK", "sk": "SK", "kb": "KB", "mb": "MB", "gb": "GB", "pnl": "P&L", "url": "URL",
           "uuid": "UUID", "utc": "UTC", "api": "API"}
@@ -105,6 +107,13 @@ def format_cell(value: Any, *, kind: str = "", fmt: str | None = None) -> str:
         return stamp.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str) and _ISO_TIME.match(value):
+        try:
+            stamp = pd.Timestamp(value)
+        except ValueError:
+            return value
+        stamp = stamp.tz_convert("UTC") if stamp.tzinfo is not None else stamp
+        return format_cell(stamp.tz_localize(None), kind=kind)
     if isinstance(value, pd.Timedelta):
         return str(value)
     if isinstance(value, Decimal):
