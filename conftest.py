@@ -1,46 +1,33 @@
 """nbval harness: the committed notebooks are re-executed against the embedded demo DynamoDB.
 
-At configure time a `dynamo-reports demo-server` subprocess is started (its own process, so
+At configure time one ``dynamo-reports demo-server`` subprocess is started (its own process, so
 its moto state is not shared with the unit tests' servers) and AWS_ENDPOINT_URL_DYNAMODB plus
 dummy credentials are put in the environment: the notebook kernels nbval starts inherit them.
+pytest-xdist workers inherit it too, so one seeded server serves the whole session: nbval, and
+the session's demo report runs (``tests/conftest.py``, ``demo_endpoint``).
 """
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import tempfile
-import time
+from pathlib import Path
 
-_server: subprocess.Popen | None = None
+sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
 
+from harness import DEMO_ENDPOINT_VARIABLE, DemoServerProcess  # noqa: E402 (after the path)
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+_server: DemoServerProcess | None = None
 
 
 def pytest_configure(config):
     global _server
-    if not getattr(config.option, "nbval", False) or os.environ.get("DYNAMO_REPORTS_NBVAL_ENDPOINT"):
-        return
-    port = _free_port()
-    log = tempfile.NamedTemporaryFile(prefix="dynamo-reports-nbval-", suffix=".log", delete=False)
-    _server = subprocess.Popen(
-        [sys.executable, "-m", "dynamo_reports", "demo-server", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 180
-    while "stop with Ctrl-C" not in open(log.name, encoding="utf-8", errors="replace").read():
-        if _server.poll() is not None or time.monotonic() > deadline:
-            output = open(log.name, encoding="utf-8", errors="replace").read()
-            raise RuntimeError(f"demo server for nbval did not start:\n{output}")
-        time.sleep(0.1)
+    if not getattr(config.option, "nbval", False) or os.environ.get(DEMO_ENDPOINT_VARIABLE):
+        return  # no notebooks to validate, or a worker of a session that has its server
+    _server = DemoServerProcess()
     os.environ.update({
-        "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{port}",
+        DEMO_ENDPOINT_VARIABLE: _server.endpoint_url,
+        "AWS_ENDPOINT_URL_DYNAMODB": _server.endpoint_url,
         "AWS_ACCESS_KEY_ID": "demo",
         "AWS_SECRET_ACCESS_KEY": "demo",
         "AWS_DEFAULT_REGION": "eu-west-3",
@@ -52,9 +39,5 @@ def pytest_configure(config):
 def pytest_unconfigure(config):
     global _server
     if _server is not None:
-        _server.terminate()
-        try:
-            _server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            _server.kill()
+        _server.stop()
         _server = None

@@ -1,56 +1,35 @@
-"""Helpers and fixtures shared by test modules (import them; pytest picks up imported fixtures).
+"""Helpers shared by test modules: repository writes and request logs, report runs.
 
-Repository tests (``test_systems_00x``) use one embedded server per module and unique ids/years,
-because moto keeps one state per process. Report tests run ``dynamo-reports run`` in a
-subprocess, which keeps their moto state separate from everything else.
+Report runs go through ``dynamo-reports`` in this process (:func:`harness.cli`): the notebook's
+kernel is its own process, as in production; the moto server they read is either the session's
+seeded demo server or this process's server (``dynamo`` fixture), reset between modules.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import random
-import subprocess
-import sys
-import uuid
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-import pytest
-
 from dynamo_reports.connection import Connection
-from dynamo_reports.demo.server import EmbeddedDynamo
 from dynamo_reports.systems.common import put_item
+from harness import cli, latest_run_dir, read_summary
 
-# -- repository tests -----------------------------------------------------------------------------
-
-# Years no other test uses (so date partitions hold only one test's items): far from the demo
-# dataset's, and inside pandas' nanosecond range (1678..2261).
-_YEARS = [y for y in range(1700, 2262) if not 1990 <= y <= 2040]
-random.Random(uuid.uuid4().int).shuffle(_YEARS)
+__all__ = ["latest_run_dir", "ops", "read_summary", "run_on_demo", "run_on_server", "run_report", "runs_on_demo",
+           "serial", "unique_id", "write"]
 
 
-@pytest.fixture(scope="module")
-def server():
-    """Every table, empty, on a moto server over HTTP: one per test module."""
-    with EmbeddedDynamo(seed=False) as srv:
-        yield srv
+_serials = itertools.count(1)
 
 
-@pytest.fixture(scope="module")
-def client(server):
-    return server.connect().client  # building a boto3 client is the slow part: once per module
+def serial() -> int:
+    """1, 2, 3, ... in this process: ids that no other test used, the same on every run."""
+    return next(_serials)
 
 
-@pytest.fixture
-def conn(server, client):
-    """A fresh metered connection (empty meter) over the module's client."""
-    return Connection(server.settings, client=client)
-
-
-@pytest.fixture
-def year():
-    return _YEARS.pop()
+def unique_id(prefix: str = "", width: int = 12) -> str:
+    """``prefix`` and a zero-padded :func:`serial`."""
+    return f"{prefix}{serial():0{width}d}"
 
 
 def ops(conn: Connection, mark: int) -> list[tuple[str, str | None]]:
@@ -63,54 +42,25 @@ def write(conn: Connection, spec, *items) -> None:
         put_item(conn, spec, item)
 
 
-# -- report runs through the CLI ---------------------------------------------------------------------
-
-def cli_env() -> dict[str, str]:
-    """The environment of a CLI subprocess: dummy credentials, no inherited endpoint, no progress bars."""
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo", "DYNAMO_REPORTS_PROGRESS": "0"}
-    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
-    return env
-
-
-def report_command(report: str, out: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "dynamo_reports", "run", report, "--output-dir", str(out), *args]
-
-
-def latest_run_dir(out: Path, report: str) -> Path:
-    dirs = sorted(d for d in (out / report).glob("*/") if (d / "summary.json").exists())
-    assert dirs, f"no summary.json under {out}"
-    return dirs[-1]
-
-
-def read_summary(run_dir: Path) -> dict:
-    return json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
-
-
-def run_concurrently(report: str, plan: Mapping[str, Sequence[str]],
-                     mktemp: Callable[[str], Path]) -> dict[str, Path]:
-    """Start one CLI run per entry of ``plan`` (name -> arguments) at once; name -> run directory."""
-    started = {}
-    for name, args in plan.items():
-        out = mktemp(name)
-        started[name] = (subprocess.Popen(report_command(report, out, *args), stdout=subprocess.PIPE,
-                                          stderr=subprocess.PIPE, text=True, env=cli_env()), out)
-    runs = {}
-    for name, (proc, out) in started.items():
-        _, stderr = proc.communicate(timeout=600)
-        assert proc.returncode == 0, f"{name}: exit {proc.returncode}\n{stderr[-3000:]}"
-        runs[name] = latest_run_dir(out, report)
-    return runs
-
-
-def run_report(report: str, out: Path, *args: str) -> Path:
-    """One CLI run that must succeed; its run directory."""
-    proc = subprocess.run(report_command(report, out, *args), capture_output=True, text=True, env=cli_env(),
-                          timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+def run_report(report: str, out: Path, *args: str | Path) -> Path:
+    """``dynamo-reports run REPORT --output-dir OUT ARGS``, which must succeed; its run directory."""
+    result = cli("run", report, "--output-dir", out, *args)
+    assert result.code == 0, f"exit {result.code}\n{result.err[-3000:]}"
     return latest_run_dir(out, report)
 
 
-def run_on_server(report: str, out: Path, server: EmbeddedDynamo, *args: str) -> dict:
-    """One CLI run against an in-process server (``--source aws --endpoint-url``); its summary."""
+def run_on_demo(report: str, out: Path, endpoint: str, *args: str | Path) -> Path:
+    """A run on the session's seeded demo server (``demo_endpoint``), as ``--source demo`` does it."""
+    return run_report(report, out, "--source", "demo", "--endpoint-url", endpoint, *args)
+
+
+def runs_on_demo(report: str, plan: Mapping[str, Sequence[str]], mktemp: Callable[[str], Path],
+                 endpoint: str) -> dict[str, Path]:
+    """One :func:`run_on_demo` per entry of ``plan`` (name -> arguments); name -> run directory."""
+    return {name: run_on_demo(report, mktemp(name), endpoint, *args) for name, args in plan.items()}
+
+
+def run_on_server(report: str, out: Path, server, *args: str | Path) -> dict:
+    """A run against this process's server (``--source aws --endpoint-url``) over all time; its summary."""
     return read_summary(run_report(report, out, "--source", "aws", "--endpoint-url", server.endpoint_url,
                                    "--region", server.region, "--period", "all", *args))

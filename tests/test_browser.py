@@ -1,8 +1,11 @@
 """Every report of one demo run, and the index, opened in headless Chromium at 1280 px.
 
 Checks what a reader sees: no table, output area or image wider than its box (so no column
-hidden behind a scrollbar), no request leaving the file, no console error. Screenshots of each
-page are saved under the test's tmp dir for people to look at.
+hidden behind a scrollbar), no request leaving the file, no console error; no word cut in the
+middle by the page's styles (a long id is shortened, its full value in a tooltip); no raw value in
+a table cell (True/False, None, nan, a stored ISO time, scientific notation); the index's headline
+numbers with the unit of their run. Screenshots of each page are saved under the test's tmp dir
+for people to look at.
 
 Chromium is Debian's ``chromium`` package (``.ci/run`` installs it). It is driven over the
 DevTools protocol with ``websocket-client`` (already a dependency of the Jupyter stack): no
@@ -20,7 +23,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -32,6 +34,7 @@ import pytest
 from dynamo_reports.reporting.registry import available_reports
 
 websocket = pytest.importorskip("websocket")
+pytestmark = pytest.mark.kernel
 
 WIDTH, HEIGHT = 1280, 900
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
@@ -55,6 +58,44 @@ OVERFLOW_JS = """
       out.push('scrolls inside: ' + label);
     if (r.right > box.right + 1 || r.right > limit + 1)
       out.push('wider than its box (' + Math.round(r.right) + ' > ' + Math.round(box.right) + '): ' + label);
+  }
+  return out;
+})()
+"""
+
+
+# Every element whose computed style may cut a word in the middle, every shortened id without its
+# full value, and every table cell that shows a raw value instead of a formatted one.
+READING_JS = r"""
+(() => {
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const st = getComputedStyle(el);
+    if (st.overflowWrap === 'anywhere' || st.wordBreak === 'break-all' || st.wordBreak === 'break-word')
+      out.push('mid-word break style on ' + el.tagName + ': ' + (el.textContent || '').trim().slice(0, 50));
+  }
+  for (const el of document.querySelectorAll('.dr-id')) {
+    const full = el.getAttribute('title') || '';
+    if (full.length <= el.textContent.length) out.push('shortened id without its full value: ' + el.textContent);
+  }
+  for (const td of document.querySelectorAll('td, dd')) {
+    const t = td.textContent.trim();
+    if (/^(True|False|None|nan|NaN|NaT)$/.test(t) || /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(t)
+        || /(^|[\s$(])-?\d+(\.\d+)?e[+-]\d+/.test(t) || t.includes('{quote_asset}'))
+      out.push('raw value in a cell: ' + t.slice(0, 60));
+  }
+  return out;
+})()
+"""
+
+# The index's dashboard: report link text -> [(headline label, value)]
+DASHBOARD_JS = """
+(() => {
+  const out = {};
+  for (const tr of document.querySelectorAll('table.latest tbody tr')) {
+    const name = tr.querySelector('code').textContent.trim();
+    const dts = [...tr.querySelectorAll('dl.headlines dt')];
+    out[name] = dts.map(dt => [dt.textContent.trim(), dt.nextElementSibling.textContent.trim()]);
   }
   return out;
 })()
@@ -159,17 +200,12 @@ def browser(tmp_path_factory) -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def demo_output(tmp_path_factory) -> Path:
-    """One demo run of every report (``DYNAMO_REPORTS_BROWSER_OUTPUT`` reuses an existing one)."""
+def demo_output(request) -> Path:
+    """The session's demo run of every report (``DYNAMO_REPORTS_BROWSER_OUTPUT`` reuses an existing one)."""
     reuse = os.environ.get("DYNAMO_REPORTS_BROWSER_OUTPUT", "").strip()
     if reuse:
         return Path(reuse)
-    out = tmp_path_factory.mktemp("browser-reports")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
-    proc = subprocess.run([sys.executable, "-m", "dynamo_reports", "run", "--all", "--source", "demo",
-                           "--output-dir", str(out)], capture_output=True, text=True, env=env, timeout=1800)
-    assert proc.returncode in (0, 4), proc.stdout + proc.stderr  # 4: an alert fired, the reports are there
-    return out
+    return request.getfixturevalue("demo_reports")
 
 
 def _pages(out: Path) -> list[tuple[str, Path]]:
@@ -198,6 +234,30 @@ def _problems(events: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
     return requests, errors
 
 
+def _index_units(dashboard: dict[str, list[list[str]]], out: Path) -> list[str]:
+    """Each dashboard headline that has a unit in its report ends with that unit, as resolved from
+    the run's own summary.json (the P&L's quote asset is a parameter of the run)."""
+    from dynamo_reports.reporting.headlines import headline_label
+    from dynamo_reports.reporting.registry import REPORTS
+
+    problems = []
+    for name, rows in dashboard.items():
+        rdef = REPORTS[name]
+        summaries = sorted((out / name).glob("*/summary.json"))
+        summary = json.loads(summaries[-1].read_text()) if summaries else {}
+        shown = dict(rows)
+        for key, unit in rdef.units.items():
+            if key not in rdef.headline_keys or unit == "share":
+                continue
+            expected = unit.replace("{quote_asset}", str(summary.get("quote_asset", "")))
+            value = shown.get(headline_label(key), "")
+            if not value.endswith(f" {expected}") and not (unit == "%" and value.endswith("%")):
+                problems.append(f"index headline {name}.{key} = {value!r}, expected the unit {expected!r}")
+        if name == "pnl" and not shown.get("Realized P&L", "").endswith(" USDT"):  # the demo's quote asset
+            problems.append(f"index P&L headline without USDT: {shown}")
+    return problems
+
+
 def test_reports_and_index_read_well_in_a_real_browser(browser, demo_output, tmp_path_factory):
     shots = tmp_path_factory.mktemp("screenshots")
     failures: dict[str, list[str]] = {}
@@ -208,6 +268,9 @@ def test_reports_and_index_read_well_in_a_real_browser(browser, demo_output, tmp
         browser.screenshot(shots / f"{name}.png")
         found = [f"request leaves the file: {u}" for u in requests] + [f"console error: {e}" for e in errors]
         found += [f"overflow: {o}" for o in overflow]
+        found += list(browser.evaluate(READING_JS) or [])
+        if name == "index":
+            found += _index_units(browser.evaluate(DASHBOARD_JS) or {}, demo_output)
         if name != "index":  # a report opens with its findings, under the header
             order = browser.evaluate("[...document.querySelectorAll('h1, section.dr-findings')]"
                                      ".map(e => e.tagName).join(' ')")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dynamo_reports.cli import main
+from harness import cli
 
 
 def test_tables_lists_every_spec(capsys):
@@ -78,31 +79,28 @@ def test_demo_server_starts_and_stops_cleanly():
     assert proc.returncode == 0 and "stopped" in rest
 
 
-def test_failed_run_through_the_cli_keeps_the_last_good_report(tmp_path):
+def test_failed_run_through_the_cli_keeps_the_last_good_report(tmp_path, demo_endpoint):
     """A notebook that raises: exit 1, failed run in the index, latest.html byte-identical."""
-    import os
     import shutil
 
     fixtures = Path(__file__).parent / "fixtures" / "notebooks"
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
     out = tmp_path / "reports"
-    env = {**os.environ, "DYNAMO_REPORTS_NOTEBOOKS": str(nbdir)}
-    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 
     def run():
-        return subprocess.run([sys.executable, "-m", "dynamo_reports", "run", "pnl", "--output-dir", str(out)],
-                              capture_output=True, text=True, env=env, timeout=600)
+        return cli("run", "pnl", "--endpoint-url", demo_endpoint, "--output-dir", out,
+                   env={"DYNAMO_REPORTS_NOTEBOOKS": str(nbdir)})
 
     shutil.copy(fixtures / "sample_report.ipynb", nbdir / "pnl_report.ipynb")
     good = run()
-    assert good.returncode == 0, good.stderr
+    assert good.code == 0, good.err
     latest = (out / "pnl" / "latest.html").read_bytes()
 
     shutil.copy(fixtures / "failing_report.ipynb", nbdir / "pnl_report.ipynb")
     bad = run()
-    assert bad.returncode == 1
-    assert "FAILED" in bad.stderr and "ValueError" in bad.stderr
+    assert bad.code == 1
+    assert "FAILED" in bad.err and "ValueError" in bad.err
     assert (out / "pnl" / "latest.html").read_bytes() == latest
     runs = sorted(p for p in (out / "pnl").iterdir() if p.is_dir())
     assert len(runs) == 2
@@ -136,24 +134,18 @@ def test_unreachable_endpoint_fails_before_any_kernel(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-def test_all_skips_reports_whose_tables_are_missing(tmp_path):
+@pytest.mark.kernel
+def test_all_skips_reports_whose_tables_are_missing(tmp_path, moto_server):
     """--all on an endpoint holding only the 001 table: bot-config runs, the others are skipped
     with one line each naming the missing table, and the exit status says something was skipped."""
-    import os
-
-    from dynamo_reports.demo.server import EmbeddedDynamo
     from dynamo_reports.systems import create_table, discord_config
 
-    with EmbeddedDynamo(region="ap-south-1", create_tables=False, seed=False) as server:
-        create_table(server.connect(), discord_config.CONFIG)
-        env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL_DYNAMODB"}
-        proc = subprocess.run([sys.executable, "-m", "dynamo_reports", "run", "--all", "--source", "aws",
-                               "--endpoint-url", server.endpoint_url, "--region", "ap-south-1", "--period", "all",
-                               "-p", "replay_events", "0", "--output-dir", str(tmp_path)],
-                              capture_output=True, text=True, env=env, timeout=900)
-    assert proc.returncode == 1
-    assert "pnl: skipped: table 'trading-bot-dev-trades'" in proc.stderr
-    assert "participants: skipped: table 'solanashares-logistic'" in proc.stderr
+    create_table(moto_server.connect(), discord_config.CONFIG)  # this module's only table under env "dev"
+    proc = cli("run", "--all", "--source", "aws", "--endpoint-url", moto_server.endpoint_url,
+               "--region", moto_server.region, "--period", "all", "-p", "replay_events", "0", "--output-dir", tmp_path)
+    assert proc.code == 1
+    assert "pnl: skipped: table 'trading-bot-dev-trades'" in proc.err
+    assert "participants: skipped: table 'solanashares-logistic'" in proc.err
     assert (tmp_path / "bot-config" / "latest.html").exists()
     assert not (tmp_path / "pnl").exists()
 
@@ -173,11 +165,10 @@ def test_demo_server_on_a_busy_port_exits_2_at_once():
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        proc = subprocess.run([sys.executable, "-m", "dynamo_reports", "demo-server", "--port", str(port)],
-                              capture_output=True, text=True, timeout=60)  # it used to hang forever
-    assert proc.returncode == 2
-    assert proc.stderr.count("\n") == 1 and f"127.0.0.1:{port}" in proc.stderr and "in use" in proc.stderr
-    assert "Traceback" not in proc.stderr and proc.stdout == ""
+        proc = cli("demo-server", "--port", str(port))  # it used to hang forever
+    assert proc.code == 2
+    assert proc.err.count("\n") == 1 and f"127.0.0.1:{port}" in proc.err and "in use" in proc.err
+    assert "Traceback" not in proc.err and proc.out == ""
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

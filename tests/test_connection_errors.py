@@ -6,19 +6,17 @@ request was built to provoke, not something read back from the code under test.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from dynamo_reports import codec
 from dynamo_reports.exceptions import DynamoDBRequestError, DynamoReportsError, ThrottlingError
 from dynamo_reports.systems import create_table, solanashares
 from dynamo_reports.systems.solanashares_keys import participant_key
-from shared import client, conn, server  # noqa: F401  (fixtures)
+from shared import serial
 
 
 def _user_key() -> dict[str, dict]:
-    return codec.item_to_wire(participant_key(str(uuid.uuid4().int % 10**18), "1" * 32))
+    return codec.item_to_wire(participant_key(str(serial()), "1" * 32))
 
 
 def test_conditional_check_failure_has_fields(conn):

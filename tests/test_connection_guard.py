@@ -7,7 +7,6 @@ behind a real HTTP socket): a refused call must not reach it at all.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 
 import boto3
@@ -18,6 +17,7 @@ from dynamo_reports import codec
 from dynamo_reports.connection import READ_ONLY_OPERATIONS, REPORT_OPERATIONS, Connection, canonical_operation
 from dynamo_reports.demo.server import EmbeddedDynamo
 from dynamo_reports.exceptions import ReadOnlyError, UnknownNameError
+from shared import unique_id
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def ro(server) -> Connection:
 
 
 def _trade(writer: Connection) -> dict:
-    key = {"pk": f"TRADE#{uuid.uuid4()}", "sk": "METADATA"}
+    key = {"pk": unique_id("TRADE#"), "sk": "METADATA"}
     return {"TableName": writer.table_name("trades"), "Item": codec.item_to_wire(key), "_key": key}
 
 

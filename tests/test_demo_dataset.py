@@ -736,14 +736,10 @@ def test_anomaly_item_shows_its_defect(anomaly, data):
 # -- loading into the embedded server ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def loaded():
-    from dynamo_reports.demo import EmbeddedDynamo
-
-    # a region of its own: moto keeps one state per process, shared with the other test modules
-    with EmbeddedDynamo(region="eu-north-1", seed=False) as server:
-        conn = server.connect()
-        counts = ds.load_demo_dataset(conn)
-        yield conn, counts
+def loaded(dynamo):
+    conn = dynamo.connect()  # this module's empty tables
+    counts = ds.load_demo_dataset(conn)
+    return conn, counts
 
 
 def test_load_writes_every_item(loaded, data):

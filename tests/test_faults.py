@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -29,6 +28,7 @@ from dynamo_reports.connection import Connection
 from dynamo_reports.demo.server import EmbeddedDynamo
 from dynamo_reports.exceptions import EndpointError, ThrottlingError
 from fakes import reply
+from shared import unique_id
 
 THROTTLE_BODY = json.dumps({
     "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
@@ -120,7 +120,7 @@ def _through(p: ThrottlingProxy, moto: EmbeddedDynamo, *, read_only: bool = True
 def _seed_trades(moto: EmbeddedDynamo, n: int) -> tuple[str, list[dict]]:
     conn = moto.connect()
     table = conn.table_name("trades")
-    keys = [{"pk": f"TRADE#{uuid.uuid4()}", "sk": "METADATA"} for _ in range(n)]
+    keys = [{"pk": unique_id("TRADE#"), "sk": "METADATA"} for _ in range(n)]
     for key in keys:
         conn.call("PutItem", TableName=table, Item=codec.item_to_wire({**key, "symbol": "BTCUSDT"}))
     return table, keys

@@ -1,6 +1,6 @@
-"""The `bot-config` report, end to end: the CLI in a subprocess (its own moto state), summary.json
-checked against counts computed here from the demo dataset, every planted 001 anomaly surfaced,
-zero table reads while the warm cache serves the replay, and edge tables in a region of our own
+"""The `bot-config` report, end to end: the session's demo run checked against counts computed here
+from the demo dataset, every planted 001 anomaly surfaced, zero table reads while the warm cache
+serves the replay, and edge tables on this module's server in a region without a price table
 (empty; then one planted item per remaining data-quality rule)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dynamo_reports.analytics.bot_config import replay_traffic
 from dynamo_reports.codec import item_to_wire
 from dynamo_reports.demo.dataset import ANOMALIES, build_demo_dataset
 
-REGION = "eu-west-2"   # this module's own region (moto keeps state per process and region)
+REGION = "eu-west-2"   # a region the price table does not know (the report says so)
 MESSAGES_PER_DAY = 5000
 REPLAY_SEED = 1
 UNCACHED_SAMPLE = 200
@@ -29,8 +29,9 @@ def run_report(output_dir: Path, *args: str) -> tuple[dict, str]:
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    return run_report(tmp_path_factory.mktemp("bot-config-demo"))
+def demo_run(demo_reports):
+    run_dir = shared.latest_run_dir(demo_reports, "bot-config")
+    return shared.read_summary(run_dir), (run_dir / "report.html").read_text(encoding="utf-8")
 
 
 def expected_from(items: list[dict]) -> dict:
@@ -133,6 +134,7 @@ def settings(guild, timezone):
             "summaryPreferences": {"dailySummary": True, "weeklySummary": False, "monthlySummary": False}}
 
 
+@pytest.mark.kernel
 def test_empty_table_then_the_other_rules(own_region, tmp_path):
     args = ("--source", "aws", "--endpoint-url", own_region.endpoint_url, "--region", REGION, "--period", "all")
 

@@ -1,41 +1,25 @@
-"""The capacity report through `dynamo-reports run`, in a subprocess (its own moto state)."""
+"""The capacity report through `dynamo-reports run` (in-process CLI; the notebook in its own kernel)."""
 
 from __future__ import annotations
-
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from dynamo_reports.demo.dataset import anomaly
 from dynamo_reports.reporting.registry import REPORTS
 from dynamo_reports.systems import ALL_TABLES
+from harness import cli
+from shared import latest_run_dir, read_summary, run_on_demo, run_report
 
-REGION = "ca-central-1"  # this module's own region for the edge dataset (moto keeps state per process and region)
+REGION = "ca-central-1"  # a region the price table does not know: the report says which prices it used
 TABLE_KEYS = {"items", "bytes", "avg_item_bytes", "monthly_cost_on_demand", "monthly_cost_provisioned"}
 SUMMARY_KEYS = {"tables", "total_monthly_cost", "cheapest_total_monthly_cost", "within_budget", "free_tier_fit",
                 "cache_savings", "recommendations", "read_units", "data_quality"}
 
 
-def run(output_dir: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict | None, Path | None]:
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo", "DYNAMO_REPORTS_PROGRESS": "0"}
-    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)  # demo: the run starts its own embedded server
-    proc = subprocess.run([sys.executable, "-m", "dynamo_reports", "run", "capacity", "--output-dir", str(output_dir),
-                           *args], capture_output=True, text=True, timeout=900, env=env)
-    runs = [p for p in (output_dir / "capacity").glob("*") if p.is_dir()] if (output_dir / "capacity").exists() else []
-    if proc.returncode != 0 or not runs:
-        return proc, None, None
-    return proc, json.loads((runs[0] / "summary.json").read_text()), runs[0]
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    proc, summary, run_dir = run(tmp_path_factory.mktemp("capacity"))
-    assert proc.returncode == 0, proc.stderr
-    return summary, run_dir
+def demo(demo_reports):
+    run_dir = latest_run_dir(demo_reports, "capacity")
+    return read_summary(run_dir), run_dir
 
 
 def test_summary_has_the_issue_keys_and_every_table(demo):
@@ -88,9 +72,9 @@ def test_planted_past_ttl_reports_are_surfaced(demo):
     assert "DEMO DATA" in html and "open_report(" not in html
 
 
-def test_budget_parameter_and_replay_switch(tmp_path):
-    proc, summary, _ = run(tmp_path, "-p", "monthly_budget", "0.01", "-p", "replay_events", "0")
-    assert proc.returncode == 0, proc.stderr
+def test_budget_parameter_and_replay_switch(tmp_path, demo_endpoint):
+    summary = read_summary(run_on_demo("capacity", tmp_path, demo_endpoint,
+                                       "-p", "monthly_budget", "0.01", "-p", "replay_events", "0"))
     assert summary["monthly_budget"] == 0.01
     assert summary["within_budget"] is False and summary["total_monthly_cost"] > 0.01
     assert any(r["kind"] == "over_budget" for r in summary["recommendations"])
@@ -98,11 +82,12 @@ def test_budget_parameter_and_replay_switch(tmp_path):
 
 
 def test_bad_parameter_is_refused(tmp_path):
-    proc, _, _ = run(tmp_path, "-p", "chat_poll_seconds", "0")
-    assert proc.returncode != 0
-    assert "chat_poll_seconds" in proc.stderr
+    result = cli("run", "capacity", "--output-dir", tmp_path, "-p", "chat_poll_seconds", "0")
+    assert result.code == 2
+    assert "chat_poll_seconds" in result.err and not (tmp_path / "capacity").exists()
 
 
+@pytest.mark.kernel
 def test_aws_source_with_missing_tables_and_a_large_item(tmp_path):
     from dynamo_reports import codec
     from dynamo_reports.demo.server import EmbeddedDynamo
@@ -117,9 +102,9 @@ def test_aws_source_with_missing_tables_and_a_large_item(tmp_path):
         conn.call("PutItem", TableName=conn.table_name("solanashares"), Item=codec.item_to_wire(big))
         conn.call("PutItem", TableName=conn.table_name("reports"),
                   Item=codec.item_to_wire({"pk": "REPORT#2020-01-01", "sk": "DAILY", "ttl": 1_000}))
-        proc, summary, run_dir = run(tmp_path, "--source", "aws", "--endpoint-url", server.endpoint_url,
-                                     "--region", REGION, "--period", "all", "-p", "replay_events", "0")
-    assert proc.returncode == 0, proc.stderr
+        run_dir = run_report("capacity", tmp_path, "--source", "aws", "--endpoint-url", server.endpoint_url,
+                             "--region", REGION, "--period", "all", "-p", "replay_events", "0")
+    summary = read_summary(run_dir)
     assert set(summary["tables"]) == {"solanashares", "reports"}
     assert summary["data_quality"]["table_missing"] == len(ALL_TABLES) - 2
     assert summary["data_quality"]["item_over_300KB"] == 1

@@ -1,6 +1,6 @@
-"""The `distributions` report end to end: `dynamo-reports run distributions` in a subprocess (its own moto
-state) on the demo data — every planted 004 anomaly found, headline numbers recomputed here from the
-dataset — and on an isolated region: empty tables, then a hand-made guild whose fairness is worked by hand."""
+"""The `distributions` report end to end: `dynamo-reports run distributions` on the session's demo server
+— every planted 004 anomaly found, headline numbers recomputed here from the dataset — and on this
+module's own tables: empty, then a hand-made guild whose fairness is worked by hand."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from bs4 import BeautifulSoup
 
 from dynamo_reports.codec import item_to_wire
 from dynamo_reports.demo.dataset import ANOMALIES, anomaly, build_demo_dataset
-from shared import read_summary, run_concurrently, run_on_server
+from shared import read_summary, run_on_server, runs_on_demo
 
-REGION = "sa-east-1"
 JUNE = ["--start", "2025-06-01", "--end", "2025-06-30"]
 
 #: planted anomaly (demo dataset) -> data-quality rule of the report
@@ -32,10 +31,10 @@ RULE_OF = {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """name -> run directory: the demo data over all time and over June, started together."""
+def demo(tmp_path_factory, demo_endpoint):
+    """name -> run directory: the demo data over all time and over June."""
     plan = {"all": ["--period", "all"], "june": JUNE}
-    return run_concurrently("distributions", plan, tmp_path_factory.mktemp)
+    return runs_on_demo("distributions", plan, tmp_path_factory.mktemp, demo_endpoint)
 
 
 
@@ -105,27 +104,21 @@ def test_reads_go_through_the_indexes(demo):
     assert html.count("<td>Scan</td>") == 2
 
 
-# -- an isolated region: empty tables, then a guild worked by hand ------------------------------------
-
-@pytest.fixture(scope="module")
-def own_region():
-    from dynamo_reports.demo.server import EmbeddedDynamo
-
-    with EmbeddedDynamo(region=REGION, seed=False) as server:
-        yield server
+# -- this module's tables: empty, then a guild worked by hand ----------------------------------------
 
 
 
 
-def test_empty_tables_then_a_small_guild(own_region, tmp_path):
-    summary = run_on_server("distributions", tmp_path / "empty", own_region)
+@pytest.mark.kernel
+def test_empty_tables_then_a_small_guild(dynamo, tmp_path):
+    summary = run_on_server("distributions", tmp_path / "empty", dynamo)
     assert {k: summary[k] for k in ("links_available", "links_distributed", "distributions", "members_served",
                                     "members_never_served", "gini")} == {
         "links_available": 0, "links_distributed": 0, "distributions": 0, "members_served": 0,
         "members_never_served": 0, "gini": None}
     assert sum(summary["data_quality"].values()) == 0 and "unsanitized_link_id" in summary["data_quality"]
 
-    conn = own_region.connect()
+    conn = dynamo.connect()
 
     def put(logical, item):
         conn.call("PutItem", TableName=conn.table_name(logical), Item=item_to_wire(item))
@@ -148,7 +141,7 @@ def test_empty_tables_then_a_small_guild(own_region, tmp_path):
     put("lists", {"list_id": "L1", "name": "Gold", "quality": "gold", "active": "true",
                   "member_ids": {"A", "B", "C", "D"}, "created_at": "2025-06-01T00:00:00Z"})
 
-    summary = run_on_server("distributions", tmp_path / "guild", own_region)
+    summary = run_on_server("distributions", tmp_path / "guild", dynamo)
     # population [0, 0, 1, 3]: G = 20 / (2 * 16 * 1) = 0.625 (worked in test_analytics_distributions)
     assert summary["gini"] == pytest.approx(0.625)
     assert summary["distributions"] == 4 and summary["members_served"] == 2

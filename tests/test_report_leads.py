@@ -1,22 +1,18 @@
-"""The `leads` report end to end: `dynamo-reports run leads` in a subprocess on the demo data.
-
-A subprocess keeps moto's in-process state apart from the unit tests' servers. The three runs
-(masked, show_pii, empty window, bad parameter) start together to keep the wall time to one run's worth.
+"""The `leads` report end to end: `dynamo-reports run leads` on the session's demo server (masked,
+show_pii, an empty window), and a bad parameter refused before anything starts.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from dynamo_reports.demo.dataset import ANOMALIES, anomaly, build_demo_dataset
+from harness import cli, latest_run_dir
 
 HTML_NAME = "<img src=x onerror=alert(1)>"
 # the planted lead named HTML was created on 2025-04-03; every planted lead anomaly is found whatever the
@@ -38,33 +34,21 @@ RULE_OF = {
 }
 
 
-def _start(out: Path, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "DYNAMO_REPORTS_PROGRESS": "0"}
-    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)  # demo: the run starts its own embedded server
-    return subprocess.Popen([sys.executable, "-m", "dynamo_reports", "run", "leads", "--output-dir", str(out), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-
-
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """name -> (completed process, run directory): three report runs, started together."""
-    plan = {"masked": APRIL, "pii": [*APRIL, "-p", "show_pii", "true"], "empty": EMPTY,
-            "bad": [*EMPTY, "-p", "duplicate_days", "-3"]}
-    started = {name: (_start(tmp_path_factory.mktemp(name), *args), args) for name, args in plan.items()}
+def runs(tmp_path_factory, demo_endpoint):
+    """name -> (CLI result, run directory): three report runs on the session's demo server."""
+    plan = {"masked": APRIL, "pii": [*APRIL, "-p", "show_pii", "true"], "empty": EMPTY}
     results = {}
-    for name, (proc, _) in started.items():
-        stdout, stderr = proc.communicate(timeout=600)
-        out = Path(proc.args[proc.args.index("--output-dir") + 1])
-        run_dirs = sorted((out / "leads").glob("*/")) if (out / "leads").exists() else []
-        run_dirs = [d for d in run_dirs if (d / "summary.json").exists() or (d / "report.ipynb").exists()]
-        results[name] = (subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr),
-                         run_dirs[-1] if run_dirs else None)
+    for name, args in plan.items():
+        out = tmp_path_factory.mktemp(name)
+        result = cli("run", "leads", "--source", "demo", "--endpoint-url", demo_endpoint, "--output-dir", out, *args)
+        results[name] = (result, latest_run_dir(out, "leads") if result.code == 0 else None)
     return results
 
 
 def _ok(runs, name):
-    proc, run_dir = runs[name]
-    assert proc.returncode == 0, f"{name}: exit {proc.returncode}\n{proc.stderr[-3000:]}"
+    result, run_dir = runs[name]
+    assert result.code == 0, f"{name}: exit {result.code}\n{result.err[-3000:]}"
     return run_dir
 
 
@@ -170,10 +154,10 @@ def test_window_without_leads(runs):
     assert "Leads created in the window" in text and "none" in text
 
 
-def test_bad_parameter_fails_with_a_clear_cause(runs):
+def test_bad_parameter_fails_with_a_clear_cause(tmp_path):
     # refused by the run plan before the embedded server or a kernel starts: exit 2, one line, no run
-    proc, run_dir = runs["bad"]
-    assert proc.returncode == 2
-    assert proc.stderr.strip().splitlines() == ["dynamo-reports: error: parameter 'duplicate_days': "
-                                                "-3 is out of range; use >= 0"]
-    assert run_dir is None
+    result = cli("run", "leads", *EMPTY, "-p", "duplicate_days", "-3", "--output-dir", tmp_path / "out")
+    assert result.code == 2
+    assert result.err.strip().splitlines() == ["dynamo-reports: error: parameter 'duplicate_days': "
+                                               "-3 is out of range; use >= 0"]
+    assert not (tmp_path / "out").exists()

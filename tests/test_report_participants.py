@@ -1,5 +1,5 @@
-"""The `participants` report, end to end: the CLI in a subprocess (its own moto state), summary.json
-checked against numbers computed here from the demo dataset, every planted 000 anomaly found, and
+"""The `participants` report, end to end: the session's demo run's summary.json checked against
+numbers computed here from the demo dataset, every planted 000 anomaly found, and
 the edge tables (empty; participants without GLOBAL#STATS)."""
 
 from __future__ import annotations
@@ -30,9 +30,6 @@ ANOMALY_RULES = {
     "unknown_type": "unknown_type",
 }
 
-REGION = "us-east-1"
-
-
 def run_report(output_dir: Path, *args: str) -> dict:
     run_dir = shared.run_report("participants", output_dir, *args)
     assert (run_dir / "report.html").is_file()
@@ -60,8 +57,8 @@ def expected_from(items: list[dict]) -> dict:
     }
 
 
-def test_demo_run_matches_independent_numbers_and_finds_every_planted_anomaly(tmp_path):
-    summary = run_report(tmp_path)
+def test_demo_run_matches_independent_numbers_and_finds_every_planted_anomaly(demo_reports):
+    summary = shared.read_summary(shared.latest_run_dir(demo_reports, "participants"))
     items = build_demo_dataset()["solanashares"]
     want = expected_from(items)
 
@@ -95,20 +92,9 @@ def test_demo_run_matches_independent_numbers_and_finds_every_planted_anomaly(tm
     assert summary["read_units"] > 0
 
 
-@pytest.fixture(scope="module")
-def own_region():
-    """An embedded DynamoDB with empty tables, in a region no other test's server uses (moto keeps
-    state per process and region). us-east-1: the cost section prices only the regions of the
-    capacity price table (eu-west-3, us-east-1)."""
-    from dynamo_reports.demo.server import EmbeddedDynamo
-
-    with EmbeddedDynamo(region=REGION, seed=False) as server:
-        yield server
-
-
-def test_empty_table_then_participants_without_global_stats(own_region, tmp_path):
-    args = ("--source", "aws", "--endpoint-url", own_region.endpoint_url, "--region", REGION,
-            "--period", "all")
+@pytest.mark.kernel
+def test_empty_table_then_participants_without_global_stats(dynamo, tmp_path):
+    args = ("--source", "aws", "--endpoint-url", dynamo.endpoint_url, "--region", dynamo.region, "--period", "all")
 
     # 1. empty table: the report runs, nothing to count, the missing GLOBAL#STATS reported
     summary = run_report(tmp_path / "empty", *args)
@@ -119,7 +105,7 @@ def test_empty_table_then_participants_without_global_stats(own_region, tmp_path
     assert summary["stats_drift"]["totalInvested"] == {"stored": None, "recomputed": 0.0, "difference": None}
 
     # 2. three participants, no GLOBAL#STATS
-    conn = own_region.connect()
+    conn = dynamo.connect()
     table = conn.table_name("solanashares")
     for user, wal, amount in (("111", "A" * 44, Decimal("1")), ("222", "B" * 44, Decimal("1")),
                               ("333", "C" * 44, Decimal("6"))):

@@ -1,27 +1,20 @@
-"""The P&L report through `dynamo-reports run`, in a subprocess (its own moto state)."""
+"""The P&L report through `dynamo-reports run` (in-process CLI; the notebook in its own kernel)."""
 
 import json
-import subprocess
-import sys
 from html.parser import HTMLParser
 
 import pytest
 
 from dynamo_reports.demo.dataset import anomaly
 from dynamo_reports.reporting.registry import REPORTS
-
-
-def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "dynamo_reports", "run", "pnl", *args],
-                          capture_output=True, text=True, timeout=600, cwd=cwd)
+from harness import cli
+from shared import run_on_demo
 
 
 @pytest.fixture(scope="module")
-def full_history(tmp_path_factory):
+def full_history(tmp_path_factory, demo_endpoint):
     out = tmp_path_factory.mktemp("pnl")
-    proc = run("--period", "all", "-p", "fee_rates", "{}", "--output-dir", str(out))
-    assert proc.returncode == 0, proc.stderr
-    [run_dir] = [p for p in (out / "pnl").iterdir() if p.is_dir()]
+    run_dir = run_on_demo("pnl", out, demo_endpoint, "--period", "all", "-p", "fee_rates", "{}")
     return out, run_dir, json.loads((run_dir / "summary.json").read_text())
 
 
@@ -65,10 +58,9 @@ def test_exported_html_is_offline_and_has_no_code(full_history):
     assert "DEMO DATA" in html
 
 
-def test_empty_window(tmp_path):
-    proc = run("--start", "2020-01-01", "--end", "2020-01-31", "--output-dir", str(tmp_path))
-    assert proc.returncode == 0, proc.stderr
-    summary = json.loads(next((tmp_path / "pnl").glob("*/summary.json")).read_text())
+def test_empty_window(tmp_path, demo_endpoint):
+    run_dir = run_on_demo("pnl", tmp_path, demo_endpoint, "--start", "2020-01-01", "--end", "2020-01-31")
+    summary = json.loads((run_dir / "summary.json").read_text())
     assert summary["trade_count"] == 0 and summary["realized_pnl"] == 0
     assert summary["window"]["start"] == "2020-01-01"
 
@@ -82,22 +74,20 @@ def test_empty_window(tmp_path):
     (["--timezone", "Mars/Olympus"], "timezone"),
 ])
 def test_bad_parameters_exit_2_and_write_nothing(tmp_path, args, parameter):
-    proc = run(*args, "--output-dir", str(tmp_path / "out"))
-    assert proc.returncode == 2
-    assert f"'{parameter}'" in proc.stderr and proc.stderr.count("\n") == 1
+    result = cli("run", "pnl", *args, "--output-dir", tmp_path / "out")
+    assert result.code == 2
+    assert f"'{parameter}'" in result.err and result.err.count("\n") == 1
     assert not (tmp_path / "out").exists()
 
 
-def test_missing_table_is_named(tmp_path):
-    from dynamo_reports.demo.server import EmbeddedDynamo
-
-    with EmbeddedDynamo(region="ap-southeast-2", create_tables=False, seed=False) as server:
-        proc = run("--source", "aws", "--endpoint-url", server.endpoint_url, "--region", "ap-southeast-2",
-                   "--period", "all", "--output-dir", str(tmp_path))
+def test_missing_table_is_named(tmp_path, moto_server):
+    # this module creates no table on its moto server
+    result = cli("run", "pnl", "--source", "aws", "--endpoint-url", moto_server.endpoint_url,
+                 "--region", moto_server.region, "--period", "all", "--output-dir", tmp_path)
     # Checked before any kernel starts: exit 3, one line naming both names and the config key.
-    assert proc.returncode == 3, proc.stderr
-    assert "'trading-bot-dev-trades' (logical table 'trades')" in proc.stderr
-    assert "[tables] trades" in proc.stderr and proc.stderr.count("\n") == 1
+    assert result.code == 3, result.err
+    assert "'trading-bot-dev-trades' (logical table 'trades')" in result.err
+    assert "[tables] trades" in result.err and result.err.count("\n") == 1
     assert not (tmp_path / "pnl").exists()
 
 

@@ -1,7 +1,7 @@
-"""The `support` report end to end: `dynamo-reports run support` in a subprocess (its own moto state) on
-the demo data — message texts hidden unless asked, then escaped; the waiting conversations listed;
-headline numbers recomputed here from the dataset — and on an isolated region: empty tables, then one
-planted item per data-quality rule."""
+"""The `support` report end to end: `dynamo-reports run support` on the session's demo server —
+message texts hidden unless asked, then escaped; the waiting conversations listed; headline numbers
+recomputed here from the dataset — and on this module's own tables: empty, then one planted item
+per data-quality rule."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from bs4 import BeautifulSoup
 
 from dynamo_reports.codec import item_to_wire
 from dynamo_reports.demo.dataset import AS_OF, anomaly, build_demo_dataset
-from shared import read_summary, run_concurrently, run_on_server
+from shared import read_summary, run_on_server, runs_on_demo
 
-REGION = "ap-northeast-1"
 PLANTED_TEXT = 'My <a href="javascript:alert(1)">invoice</a> is <b>wrong</b>'
 
 
@@ -27,10 +26,10 @@ PLANTED_TEXT = 'My <a href="javascript:alert(1)">invoice</a> is <b>wrong</b>'
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """name -> run directory: the demo data over all time, texts hidden and shown, started together."""
+def demo(tmp_path_factory, demo_endpoint):
+    """name -> run directory: the demo data over all time, texts hidden and shown."""
     plan = {"hidden": ["--period", "all"], "shown": ["--period", "all", "-p", "show_messages", "true"]}
-    return run_concurrently("support", plan, tmp_path_factory.mktemp)
+    return runs_on_demo("support", plan, tmp_path_factory.mktemp, demo_endpoint)
 
 
 
@@ -117,20 +116,14 @@ def test_reads_are_queries_not_scans(demo):
     assert queries[("commercive-messages-dev", "")] == len(build_demo_dataset()["conversations"])
 
 
-# -- an isolated region: empty tables, then one planted item per rule -------------------------------
-
-@pytest.fixture(scope="module")
-def own_region():
-    from dynamo_reports.demo.server import EmbeddedDynamo
-
-    with EmbeddedDynamo(region=REGION, seed=False) as server:
-        yield server
+# -- this module's tables: empty, then one planted item per rule -------------------------------------
 
 
 
 
-def test_empty_tables_then_each_rule(own_region, tmp_path):
-    summary = run_on_server("support", tmp_path / "empty", own_region)
+@pytest.mark.kernel
+def test_empty_tables_then_each_rule(dynamo, tmp_path):
+    summary = run_on_server("support", tmp_path / "empty", dynamo)
     assert {k: summary[k] for k in ("conversations_opened", "conversations_closed", "open_backlog",
                                     "median_minutes_to_first_reply", "p90_minutes_to_first_reply", "unread")} == {
         "conversations_opened": 0, "conversations_closed": 0, "open_backlog": 0,
@@ -141,7 +134,7 @@ def test_empty_tables_then_each_rule(own_region, tmp_path):
                                             "wrong_type", "out_of_range", "unknown_value"}
     assert sum(summary["data_quality"].values()) == 0
 
-    conn = own_region.connect()
+    conn = dynamo.connect()
 
     def put(logical, item):
         conn.call("PutItem", TableName=conn.table_name(logical), Item=item_to_wire(item))
@@ -170,7 +163,7 @@ def test_empty_tables_then_each_rule(own_region, tmp_path):
     conversation("garbled", "early June", "open", "2025-06-07T10:00:00Z")        # unreadable created_at
     message("garbled", "2025-06-07T10:00:00Z", "user", read=False)
 
-    summary = run_on_server("support", tmp_path / "planted", own_region)
+    summary = run_on_server("support", tmp_path / "planted", dynamo)
     assert summary["data_quality"] == {"unknown_sender": 1, "message_before_conversation": 1,
                                        "conversation_without_messages": 1, "unreadable_timestamp": 1,
                                        "wrong_type": 0, "out_of_range": 0, "unknown_value": 0}

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ from bs4 import BeautifulSoup
 
 from dynamo_reports.delivery.notify import format_number
 from fakes import FakeWebhook, moto_s3
-from shared import cli_env
+from harness import cli
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 HOOK_SECRET = "cron-webhook-secret_0123456789"
@@ -34,21 +32,21 @@ def _cron_command() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def cron_run(tmp_path_factory):
+def cron_run(tmp_path_factory, demo_endpoint):
     args = _cron_command()
     assert args[:2] == ["run", "pnl"] and "--source" in args
-    args[args.index("--source") + 1] = "demo"  # pointed at the demo data
+    args[args.index("--source") + 1] = "demo"  # pointed at the demo data (the session's demo server)
+    args += ["--endpoint-url", demo_endpoint]
     bucket, prefix = re.match(r"s3://([^/]+)/(.+)", args[args.index("--publish") + 1]).groups()
     home = tmp_path_factory.mktemp("opt-dynamo-reports")
     config = home / args[args.index("--config") + 1]
     config.write_text('[alerts]\n"pnl.trade_count" = ">= 0"\n"pnl.win_rate" = "> 1"\n', encoding="utf-8")
     with FakeWebhook() as hook, moto_s3(bucket) as (endpoint, client):
         hook.script = [(429, {"Retry-After": "0"}, b"")]  # rate limited once: the notice goes on the retry
-        env = {**cli_env(), "DYNAMO_REPORTS_DISCORD_WEBHOOK": f"{hook.base_url}/api/webhooks/4242/{HOOK_SECRET}",
+        env = {"DYNAMO_REPORTS_DISCORD_WEBHOOK": f"{hook.base_url}/api/webhooks/4242/{HOOK_SECRET}",
                "AWS_ENDPOINT_URL_S3": endpoint}
-        env.pop("AWS_DEFAULT_REGION", None)  # the S3 client needs none; the demo tables live in eu-west-3
-        proc = subprocess.run([sys.executable, "-m", "dynamo_reports", *args], cwd=home, env=env,
-                              capture_output=True, text=True, timeout=600)
+        # the S3 client needs no region; the demo tables live in eu-west-3
+        proc = cli(*args, env=env, unset=("AWS_DEFAULT_REGION",), cwd=home)
         objects = {o["Key"]: client.head_object(Bucket=bucket, Key=o["Key"])
                    for o in client.list_objects_v2(Bucket=bucket).get("Contents", [])}
         index = client.get_object(Bucket=bucket, Key=f"{prefix}/index.html")["Body"].read().decode()
@@ -62,10 +60,10 @@ def cron_run(tmp_path_factory):
 
 def test_exit_4_and_one_line_per_fired_rule(cron_run):
     proc, summary = cron_run["proc"], cron_run["summary"]
-    assert proc.returncode == 4, proc.stderr[-3000:]
-    alerts = [ln for ln in proc.stderr.splitlines() if " ALERT " in ln]
+    assert proc.code == 4, proc.err[-3000:]
+    alerts = [ln for ln in proc.err.splitlines() if " ALERT " in ln]
     assert alerts == [f"dynamo-reports: pnl: ALERT pnl.trade_count = {summary['trade_count']} (rule: >= 0)"]
-    assert "Traceback" not in proc.stderr
+    assert "Traceback" not in proc.err
     statuses = {a["key"]: a["status"] for a in cron_run["record"]["alerts"]}
     assert statuses == {"pnl.trade_count": "fired", "pnl.win_rate": "ok"}
 
@@ -119,7 +117,7 @@ def test_published_objects_and_the_index_alert_mark(cron_run):
 
 def test_secrets_are_nowhere_under_reports_nor_on_stderr(cron_run):
     proc = cron_run["proc"]
-    for text in (proc.stderr, proc.stdout):
+    for text in (proc.err, proc.out):
         assert HOOK_SECRET not in text and "api/webhooks/4242" not in text
     for path in cron_run["out"].rglob("*"):
         if path.is_file():

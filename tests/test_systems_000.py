@@ -6,10 +6,8 @@ GLOBAL#STATS figures, so tests are independent of each other and of the demo dat
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
@@ -41,18 +39,16 @@ _ids = itertools.count(1)
 
 def new_user() -> str:
     """A fresh Discord-like user id (digits only)."""
-    return f"{900_000_000_000_000_000 + next(_ids) * 1000 + uuid.uuid4().int % 1000}"
+    return f"{900_000_000_000_000_000 + next(_ids) * 1000}"
 
 
 def new_wallet() -> str:
     """A fresh base58 address of 44 characters."""
-    n = uuid.uuid4().int
+    n = 7 * 58**43 + next(_ids) * 1_000_003  # 44 base58 digits, a different number every call
     chars = []
-    while len(chars) < 44:
+    while n:
         n, r = divmod(n, 58)
         chars.append(BASE58[r])
-        if n == 0:
-            n = uuid.uuid4().int
     return "".join(chars)
 
 
@@ -64,38 +60,10 @@ class FakeClock:
         return self.now
 
 
-@contextlib.contextmanager
-def atomic_moto_requests():
-    """Make moto apply each DynamoDB request atomically, as DynamoDB does.
-
-    Moto's threaded server runs requests in parallel, and its backend applies an UpdateItem
-    in several Python steps (the ADD is computed, then stored) and rolls a cancelled
-    transaction back by restoring a copy of the whole table taken when it started — erasing
-    other requests' writes made meanwhile. Real DynamoDB applies every request (and every
-    transaction) atomically. Without this lock, concurrent tests measure moto's races, not
-    the repository.
-    """
-    from moto.dynamodb.responses import DynamoHandler
-
-    original = DynamoHandler.call_action
-    lock = threading.RLock()
-
-    def call_action(self):
-        with lock:
-            return original(self)
-
-    DynamoHandler.call_action = call_action
-    try:
-        yield
-    finally:
-        DynamoHandler.call_action = original
-
-
 @pytest.fixture(scope="module")
 def server():
-    tag = uuid.uuid4().hex[:8]
-    settings = Settings(source="demo", env=f"t000-{tag}", tables={"solanashares": f"solanashares-t000-{tag}"})
-    with atomic_moto_requests(), EmbeddedDynamo(seed=False, settings=settings) as embedded:
+    settings = Settings(source="demo", env="t000", tables={"solanashares": "solanashares-t000"})
+    with EmbeddedDynamo(seed=False, settings=settings) as embedded:  # requests applied atomically, as DynamoDB does
         yield embedded
 
 
@@ -107,7 +75,7 @@ def conn(server) -> Connection:
 @pytest.fixture
 def private_conn(server) -> Connection:
     """A connection whose participants table is new and empty (exact GLOBAL#STATS figures)."""
-    settings = server.settings.with_(tables={"solanashares": f"solanashares-private-{uuid.uuid4().hex[:10]}"})
+    settings = server.settings.with_(tables={"solanashares": f"solanashares-private-{next(_ids)}"})
     connection = Connection(settings)
     create_table(connection, PARTICIPANTS)
     connection.meter.reset()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -34,7 +33,7 @@ _ids = itertools.count(1)
 
 def snowflake() -> str:
     """A fresh Discord-like id (18-19 digits)."""
-    return str(1_100_000_000_000_000_000 + next(_ids) * 100_000 + uuid.uuid4().int % 100_000)
+    return str(1_100_000_000_000_000_000 + next(_ids) * 100_000)
 
 
 CONFIG_A = {"image": True, "notifyOnClose": False, "pin": True, "tagType": "ROLE",
@@ -53,8 +52,7 @@ class FakeClock:
 
 @pytest.fixture(scope="module")
 def server():
-    tag = uuid.uuid4().hex[:8]
-    settings = Settings(source="demo", env=f"t001-{tag}", tables={"discord_config": f"discord-config-t001-{tag}"})
+    settings = Settings(source="demo", env="t001", tables={"discord_config": "discord-config-t001"})
     with EmbeddedDynamo(seed=False, settings=settings) as embedded:
         yield embedded
 
@@ -67,7 +65,7 @@ def conn(server) -> Connection:
 @pytest.fixture
 def private_conn(server) -> Connection:
     """A connection whose config table is new and empty (exact warm-up figures)."""
-    settings = server.settings.with_(tables={"discord_config": f"discord-config-private-{uuid.uuid4().hex[:10]}"})
+    settings = server.settings.with_(tables={"discord_config": f"discord-config-private-{next(_ids)}"})
     connection = Connection(settings)
     create_table(connection, CONFIG)
     connection.meter.reset()

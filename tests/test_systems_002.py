@@ -8,8 +8,6 @@ date partitions (DATE#, MONTH#, STATUS# windows) hold only this test's items.
 from __future__ import annotations
 
 import datetime as dt
-import random
-import uuid
 
 import pandas as pd
 import pytest
@@ -31,7 +29,7 @@ from dynamo_reports.systems.trading import (
     trade_item,
     trade_update_item,
 )
-from shared import client, conn, ops, server, write, year  # noqa: F401 (fixtures)
+from shared import ops, serial, unique_id, write
 
 UTC = dt.UTC
 
@@ -42,16 +40,16 @@ def repo(conn):
 
 
 def uid() -> str:
-    return str(uuid.uuid4())
+    return unique_id("trade-")
 
 
 def symbol() -> str:
-    return "X" + uuid.uuid4().hex[:8].upper() + "USDT"
+    return f"X{serial():08X}USDT"
 
 
 def trade(sym, created, status="FILLED", side="BUY", **kw):
     return trade_item(trade_id=uid(), symbol=sym, side=side, status=status, created_at=created,
-                      order_id=random.randrange(10**9), quantity=0.001, price=42500.0, quote_quantity=42.5,
+                      order_id=serial(), quantity=0.001, price=42500.0, quote_quantity=42.5,
                       commission=0.0425, commission_asset="USDT", strategy="rsi", indicators={"rsi": 28.5}, **kw)
 
 
@@ -306,8 +304,8 @@ def test_repository_needs_a_connection():
     assert info.value.parameter == "conn"
 
 
-def test_missing_table_names_logical_and_physical(server):
-    conn = Connection(server.settings.with_(tables={"trades": "no-such-trades-table"}))
+def test_missing_table_names_logical_and_physical(dynamo):
+    conn = Connection(dynamo.settings.with_(tables={"trades": "no-such-trades-table"}))
     with pytest.raises(TableNotFoundError) as info:
         TradingRepository(conn).trades_by_symbol("BTCUSDT")
     assert (info.value.logical, info.value.physical) == ("trades", "no-such-trades-table")

@@ -7,7 +7,6 @@ the shared partitions (a status, for instance) hold only this test's items insid
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 
@@ -27,7 +26,7 @@ from dynamo_reports.systems.commercive import (
     lead_item,
     message_item,
 )
-from shared import client, conn, ops, server, write, year  # noqa: F401 (fixtures)
+from shared import ops, unique_id, write
 
 
 @pytest.fixture
@@ -36,7 +35,7 @@ def repo(conn):
 
 
 def uid(prefix: str = "") -> str:
-    return prefix + uuid.uuid4().hex[:12]
+    return unique_id(prefix)
 
 
 # -- builders -------------------------------------------------------------------------------------

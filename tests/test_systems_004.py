@@ -9,7 +9,6 @@ items where it looks.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 
@@ -28,7 +27,7 @@ from dynamo_reports.systems.flavaflav import (
     member_item,
     sanitize_link_id,
 )
-from shared import client, conn, ops, server, write, year  # noqa: F401 (fixtures)
+from shared import ops, unique_id, write
 
 
 @pytest.fixture
@@ -37,7 +36,7 @@ def repo(conn):
 
 
 def uid(prefix: str = "") -> str:
-    return prefix + uuid.uuid4().hex[:10]
+    return unique_id(prefix, 10)
 
 
 def ids(items, key):
