@@ -1,11 +1,13 @@
 """DynamoDB wire values <-> Python, and items -> typed DataFrames. The one place that converts.
 
-Conversion table (boto3's :mod:`boto3.dynamodb.types` does the per-value work)::
+Conversion table (wire -> Python by :func:`to_python`, which reads botocore's parsed responses
+and the response JSON alike, bit for bit what boto3's ``TypeDeserializer`` gives with binaries
+as ``bytes``; Python -> wire by boto3's ``TypeSerializer``)::
 
     wire            Python (to_python)          Python accepted by to_wire
     {"S": s}        str                         str
     {"N": "1.5"}    decimal.Decimal (exact)     int, Decimal, float (via str(), never binary)
-    {"B": b}        bytes                       bytes, bytearray
+    {"B": b}        bytes (b: bytes or base64)  bytes, bytearray
     {"BOOL": b}     bool                        bool
     {"NULL": True}  None                        None
     {"M": {...}}    dict                        Mapping
@@ -25,17 +27,18 @@ ones become ``NaT`` and are listed in ``frame.attrs["invalid_timestamps"]`` so r
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
-from .exceptions import ParameterError
+from .exceptions import DataError, ParameterError
 
 EPOCH_MS_THRESHOLD = 10**11  # epoch seconds reach 10^11 in the year 5138
 
@@ -66,40 +69,78 @@ def _prepare(value: Any) -> Any:
 
 
 @functools.cache
-def _boto_types() -> tuple[Any, Any, type]:
-    """boto3's serializer, deserializer and ``Binary``, imported at the first wire conversion.
+def _serializer() -> Any:
+    """boto3's serializer, imported at the first conversion to the wire.
 
     Imported here rather than at the top because the analytics use this module for
     timestamps and frames only, and must not load boto3 (DESIGN.md, dependency direction).
     """
-    from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
+    from boto3.dynamodb.types import TypeSerializer
 
-    return TypeSerializer(), TypeDeserializer(), Binary
+    return TypeSerializer()
 
 
 def to_wire(value: Any) -> dict:
     """One Python value -> one wire value (``{"S": "x"}``)."""
-    serializer, _, _ = _boto_types()
-    return serializer.serialize(_prepare(value))
+    return _serializer().serialize(_prepare(value))
+
+
+@functools.cache
+def _decoder() -> Callable[[Mapping[str, Any]], Any]:
+    """The one wire -> Python converter (built at first use: it needs boto3's number context).
+
+    Gives what boto3's ``TypeDeserializer`` gives, with binaries as ``bytes``: numbers through
+    boto3's ``DYNAMODB_CONTEXT`` (38 digits, exact or an error, never rounded), the first key
+    of a wire value decides its type. It reads both wire forms: botocore's parsed responses
+    (``B`` as bytes) and the response JSON itself (``B`` as base64 text, decoded as botocore's
+    blob parser does).
+    """
+    from boto3.dynamodb.types import DYNAMODB_CONTEXT
+
+    number = DYNAMODB_CONTEXT.create_decimal
+    b64decode = base64.b64decode
+
+    def binary(raw: Any) -> bytes:
+        if isinstance(raw, str):
+            return b64decode(raw)
+        if isinstance(raw, (bytes, bytearray, memoryview)):
+            return bytes(raw)
+        inner = getattr(raw, "value", None)  # boto3's Binary
+        if isinstance(inner, (bytes, bytearray)):
+            return bytes(inner)
+        raise DataError(f"a wire B value must be bytes or base64 text, got {type(raw).__name__}")
+
+    def value(wire: Mapping[str, Any]) -> Any:
+        for tag, raw in wire.items():  # the first key only, as boto3
+            if tag == "S":
+                return raw
+            if tag == "N":
+                return number(raw)
+            if tag == "M":
+                return {k: value(v) for k, v in raw.items()}
+            if tag == "L":
+                return [value(v) for v in raw]
+            if tag == "BOOL":
+                return raw
+            if tag == "NULL":
+                return None
+            if tag == "B":
+                return binary(raw)
+            if tag == "SS":
+                return set(raw)
+            if tag == "NS":
+                return set(map(number, raw))
+            if tag == "BS":
+                return set(map(binary, raw))
+            raise DataError(f"wire value of unknown DynamoDB type {tag!r}")
+        raise DataError(f"a wire value must be a one-key mapping like {{'S': 'x'}}, got {wire!r}")
+
+    return value
 
 
 def to_python(wire_value: Mapping[str, Any]) -> Any:
-    """One wire value -> one Python value (numbers as Decimal, binary as bytes)."""
-    _, deserializer, _ = _boto_types()
-    return _unbinary(deserializer.deserialize(wire_value))
-
-
-def _unbinary(value: Any) -> Any:
-    binary = _boto_types()[2]
-    if isinstance(value, binary):
-        return bytes(cast(Any, value).value)
-    if isinstance(value, dict):
-        return {k: _unbinary(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_unbinary(v) for v in value]
-    if isinstance(value, set) and value and isinstance(next(iter(value)), binary):
-        return {bytes(v.value) for v in value}
-    return value
+    """One wire value -> one Python value (numbers as exact Decimal, binary as bytes)."""
+    return _decoder()(wire_value)
 
 
 def item_to_wire(item: Mapping[str, Any]) -> dict[str, dict]:
@@ -107,7 +148,15 @@ def item_to_wire(item: Mapping[str, Any]) -> dict[str, dict]:
 
 
 def item_to_python(item: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    return {name: to_python(value) for name, value in item.items()}
+    """One wire item (botocore's parsed form or the response JSON) -> one Python item."""
+    value = _decoder()
+    return {name: value(wire) for name, wire in item.items()}
+
+
+def items_to_python(items: Iterable[Mapping[str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
+    """Wire items -> Python items: :func:`item_to_python` on each (the converter looked up once)."""
+    value = _decoder()
+    return [{name: value(wire) for name, wire in item.items()} for item in items]
 
 
 # -- timestamps ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ which
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import re
 import threading
@@ -39,6 +40,7 @@ from .exceptions import (
     DynamoDBRequestError,
     DynamoReportsError,
     EndpointError,
+    ParameterError,
     ReadOnlyError,
     TableNotFoundError,
     ThrottlingError,
@@ -220,6 +222,7 @@ class Connection:
         self.client = (client if client is not None
                        else make_client(settings, session=session, read_timeout=read_timeout))
         count_throttles(self.client)
+        install_wire_decoder(self.client)
         if self.read_only:  # at the client's event level: direct client calls are refused too
             guard_read_only(self.client)
         # physical table name -> GSI key attributes, for write-unit amplification
@@ -246,15 +249,32 @@ class Connection:
 
         Any spelling of the name works (``"put_item"``, ``"putItem"``); on a read-only
         connection anything outside :data:`READ_ONLY_OPERATIONS` raises :class:`ReadOnlyError`
-        before a request is built.
+        before a request is built. Items in the response are in wire form (``{"S": "x"}``).
+        """
+        return self._call(canonical_operation(operation), params, decode=False)
+
+    def read(self, operation: str, **params: Any) -> dict:
+        """:meth:`call` for GetItem, Query, Scan and BatchGetItem, items already in Python form.
+
+        The items (``Item``, ``Items``, ``Responses``) are decoded by :func:`codec.items_to_python`
+        straight from the response JSON, without botocore's shape-driven parser (see
+        :func:`install_wire_decoder`); everything else is :meth:`call`'s: signing, retries,
+        errors, the read-only guard, the meter. ``LastEvaluatedKey`` and ``UnprocessedKeys``
+        stay in wire form, ready to be sent back.
         """
         operation = canonical_operation(operation)
+        if operation not in WIRE_READ_OPERATIONS:
+            raise ParameterError("operation", f"must be one of {', '.join(WIRE_READ_OPERATIONS)}, got {operation!r}")
+        return self._call(operation, params, decode=True)
+
+    def _call(self, operation: str, params: dict[str, Any], *, decode: bool) -> dict:
         if self.read_only and operation not in READ_ONLY_OPERATIONS:
             raise ReadOnlyError(operation)
         method = getattr(self.client, _snake(operation))
         started = time.perf_counter()
         table = _tables_of(params)
         _THROTTLES.count = 0
+        _WIRE.decode = decode
         try:
             response = method(**params)
         except botocore.exceptions.ClientError as e:
@@ -270,7 +290,13 @@ class Connection:
         except (botocore.exceptions.BotoCoreError, ValueError) as e:
             raise translate_error(e, operation=operation, table=table,
                                   endpoint=self.settings.endpoint_url) from e
-        record = meter_record(operation, params, response, gsi_keys=self._gsi_keys)
+        finally:
+            _WIRE.decode = False
+        sizes = response.pop(_ITEM_SIZES, None)
+        if decode and sizes is None:  # a client without the wire decoder (a test stub): decode here
+            response = dict(response)
+            sizes = decode_response_items(operation, response)
+        record = meter_record(operation, params, response, gsi_keys=self._gsi_keys, sizes=sizes)
         record.duration_ms = (time.perf_counter() - started) * 1000
         record.throttled = _THROTTLES.count
         self.meter.add(record)
@@ -360,6 +386,81 @@ def count_throttles(client: Any) -> None:
     events = getattr(getattr(client, "meta", None), "events", None)
     if events is not None:
         events.register("needs-retry.dynamodb", _count_throttle, unique_id="dynamo-reports-throttle-count")
+
+
+# -- the wire path ----------------------------------------------------------------------------
+
+#: the reads whose items :meth:`Connection.read` decodes straight from the response JSON
+WIRE_READ_OPERATIONS = ("GetItem", "Query", "Scan", "BatchGetItem")
+_ITEM_SIZES = "dynamo_reports.item_sizes"  # parsed-response key of the decoded items' sizes
+_WIRE = threading.local()  # .decode: the call in progress on this thread is a Connection.read
+
+
+def decode_response_items(operation: str, response: dict[str, Any]) -> list[int] | dict[str, list[int]]:
+    """Replace the wire items of a GetItem/Query/Scan/BatchGetItem response by Python items
+    (new values under the response's keys; the wire items themselves are left as they were).
+
+    Returns their sizes by AWS's rules, measured on the wire form (a list; per table for
+    BatchGetItem), for the meter. Works on the response JSON and on botocore's parsed response.
+    """
+    from . import codec  # here, not at the top: codec loads pandas, which a connection alone needs not
+
+    if operation == "BatchGetItem":
+        sizes: dict[str, list[int]] = {}
+        decoded: dict[str, list[dict[str, Any]]] = {}
+        for name, items in (response.get("Responses") or {}).items():
+            sizes[name] = [metered_item_size(i) for i in items]
+            decoded[name] = codec.items_to_python(items)
+        if "Responses" in response:
+            response["Responses"] = decoded
+        return sizes
+    key = "Item" if operation == "GetItem" else "Items"
+    if key not in response:
+        return []
+    if operation == "GetItem":
+        item = response["Item"]
+        response["Item"] = codec.item_to_python(item)
+        return [metered_item_size(item)]
+    items = response["Items"]
+    response["Items"] = codec.items_to_python(items)
+    return [metered_item_size(i) for i in items]
+
+
+def _decode_before_parse(response_dict: dict[str, Any], customized_response_dict: dict[str, Any],
+                         operation_model: Any = None, **_: Any) -> None:
+    """``before-parse`` handler of the four reads: on a 2xx answer to :meth:`Connection.read`, the
+    items are decoded from the JSON body by :func:`decode_response_items` and handed to botocore
+    as its "customized" part of the parsed response; botocore's parser then sees the body without
+    them (``Count``, ``LastEvaluatedKey``, ``UnprocessedKeys``: a few bytes). Errors and every
+    other call go to botocore's parser untouched.
+    """
+    if not getattr(_WIRE, "decode", False) or response_dict.get("status_code", 500) >= 300:
+        return
+    try:
+        body = json.loads(response_dict["body"])
+    except (TypeError, ValueError):
+        return  # not JSON: botocore's parser says what it is
+    if not isinstance(body, dict):
+        return
+    sizes = decode_response_items(operation_model.name, body)
+    decoded = {key: body.pop(key) for key in ("Item", "Items", "Responses") if key in body}
+    decoded[_ITEM_SIZES] = sizes
+    customized_response_dict.update(decoded)
+    response_dict["body"] = json.dumps(body).encode()
+
+
+def install_wire_decoder(client: Any) -> None:
+    """Let :meth:`Connection.read` calls on ``client`` skip botocore's parser for their items.
+
+    Only the items change hands: the request (signing, credentials, endpoint), retries and
+    error parsing stay botocore's. Calls that are not a :meth:`Connection.read` (direct client
+    calls, :meth:`Connection.call`) get botocore's parsed wire form as before.
+    """
+    events = getattr(getattr(client, "meta", None), "events", None)
+    if events is not None:
+        for operation in WIRE_READ_OPERATIONS:
+            events.register(f"before-parse.dynamodb.{operation}", _decode_before_parse,
+                            unique_id=f"dynamo-reports-wire-{operation}")
 
 
 class _BoundedRetryConditions(BaseRetryableChecker):
@@ -498,13 +599,54 @@ def translate_error(error: Exception, *, operation: str, table: str | None = Non
 
 # -- metering ----------------------------------------------------------------------------------
 
-def _items_units(sizes: list[int], consistent: bool) -> float:
-    return capacity.read_units_for_query(sizes, consistent=consistent)
+def _number_size(text: str) -> int:
+    """:func:`capacity.number_size` of a wire number, without a Decimal for the plain ones.
+
+    A plain decimal (``-0.00120``, ``84123.12``, ``7``) has as many significant digits as it
+    has digits once the sign, the point and the leading and trailing zeroes are gone; anything
+    else (an exponent, spaces, a bad number) goes to capacity's rule, which also raises.
+    """
+    body = text[1:] if text[:1] == "-" else text
+    digits = body.replace(".", "", 1)
+    if not (digits.isdigit() and digits.isascii()):
+        return capacity.number_size(text)
+    digits = digits.strip("0")
+    if len(digits) > capacity.MAX_NUMBER_DIGITS:
+        return capacity.number_size(text)
+    return (len(digits) + 1) // 2 + 1 if digits else 1
+
+
+def _value_size(wire: Mapping[str, Any]) -> int:
+    for tag, raw in wire.items():
+        if tag == "S":
+            return len(raw.encode("utf-8"))
+        if tag == "N":
+            return _number_size(raw)
+        if tag == "M":
+            return capacity._LIST_MAP_OVERHEAD + sum(
+                capacity._ELEMENT_OVERHEAD + len(k.encode("utf-8")) + _value_size(v) for k, v in raw.items())
+        if tag == "L":
+            return capacity._LIST_MAP_OVERHEAD + sum(capacity._ELEMENT_OVERHEAD + _value_size(v) for v in raw)
+        break
+    return capacity.wire_value_size(wire)  # binaries, sets, flags, and whatever is malformed
+
+
+def metered_item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
+    """:func:`capacity.wire_item_size` of a wire item (the same number), cheaply: the meter's one
+    sizing of each item returned. Strings, plain numbers, maps and lists are sized here;
+    every other value by capacity's rules."""
+    return sum(len(name.encode("utf-8")) + _value_size(wire) for name, wire in item.items())
 
 
 def meter_record(operation: str, params: Mapping[str, Any], response: Mapping[str, Any],
-                 *, gsi_keys: Mapping[str, list[_IndexKeys]] | None = None) -> RequestRecord:
-    """Work out what one request read and wrote, by AWS's sizing rules."""
+                 *, gsi_keys: Mapping[str, list[_IndexKeys]] | None = None,
+                 sizes: list[int] | Mapping[str, list[int]] | None = None) -> RequestRecord:
+    """Work out what one request read and wrote, by AWS's sizing rules.
+
+    ``sizes``: the sizes of the items returned (per table for BatchGetItem), when they were
+    measured on the wire before the items were decoded (:func:`decode_response_items`);
+    otherwise the response's wire items are sized here.
+    """
     table = _tables_of(params)
     index = params.get("IndexName")
     consistent = bool(params.get("ConsistentRead", False))
@@ -513,13 +655,17 @@ def meter_record(operation: str, params: Mapping[str, Any], response: Mapping[st
 
     if operation == "GetItem":
         item = response.get("Item")
-        size = capacity.wire_item_size(item) if item else 0
+        if isinstance(sizes, list):
+            size = sizes[0] if sizes and item else 0
+        else:
+            size = metered_item_size(item) if item else 0
         rec.items_returned = rec.items_examined = 1 if item else 0
         rec.bytes_returned = size
         rec.read_units = capacity.read_units_for_get(size, consistent=consistent)
     elif operation in {"Query", "Scan"}:
         items = response.get("Items", [])
-        sizes = [capacity.wire_item_size(i) for i in items]
+        if not isinstance(sizes, list):
+            sizes = [metered_item_size(i) for i in items]
         rec.items_returned = response.get("Count", len(items))
         rec.items_examined = response.get("ScannedCount", rec.items_returned)
         rec.bytes_returned = sum(sizes)
@@ -538,15 +684,16 @@ def meter_record(operation: str, params: Mapping[str, Any], response: Mapping[st
         for tname, items in responses.items():
             req = params.get("RequestItems", {}).get(tname, {})
             cons = bool(req.get("ConsistentRead", False))
-            sizes = [capacity.wire_item_size(i) for i in items]
-            units += capacity.read_units_for_batch_get(sizes, consistent=cons)
+            table_sizes = (sizes[tname] if isinstance(sizes, Mapping)
+                           else [metered_item_size(i) for i in items])
+            units += capacity.read_units_for_batch_get(table_sizes, consistent=cons)
             rec.items_returned += len(items)
-            rec.bytes_returned += sum(sizes)
+            rec.bytes_returned += sum(table_sizes)
         rec.items_examined = rec.items_returned
         rec.read_units = units
     elif operation == "TransactGetItems":
         items = [r.get("Item") for r in response.get("Responses", []) if r.get("Item")]
-        sizes = [capacity.wire_item_size(i) for i in items]
+        sizes = [metered_item_size(i) for i in items]
         rec.items_returned = rec.items_examined = len(items)
         rec.bytes_returned = sum(sizes)
         rec.read_units = sum(capacity.read_units_for_get(s, consistent=True, transactional=True) for s in sizes)

@@ -2,9 +2,11 @@
 
 Each function takes a :class:`~dynamo_reports.connection.Connection` and a *physical* table
 name, checks its arguments before any network call, and returns Python-form items
-(:mod:`dynamo_reports.codec`). Pagination is complete: every item exactly once, or an
-exception — never a silent partial result. A full-table scan must be asked for by name
-(:func:`read_table`, or ``scan(..., allow_full_scan=True)``): it reads, and bills, every item.
+(:mod:`dynamo_reports.codec`), decoded straight from the response JSON
+(:meth:`Connection.read <dynamo_reports.connection.Connection.read>`). Pagination is
+complete: every item exactly once, or an exception — never a silent partial result. A
+full-table scan must be asked for by name (:func:`read_table`, or
+``scan(..., allow_full_scan=True)``): it reads, and bills, every item.
 
 Conditions are boto3's condition objects::
 
@@ -104,8 +106,8 @@ def get_item(conn: Connection, table: str, key: Mapping[str, Any], *, consistent
         ex = _Expressions()
         params["ProjectionExpression"] = ex.projection(attributes)
         ex.apply(params)
-    item = conn.call("GetItem", **params).get("Item")
-    return codec.item_to_python(item) if item else None
+    item = conn.read("GetItem", **params).get("Item")
+    return item or None
 
 
 def batch_get(conn: Connection, table: str, keys: Iterable[Mapping[str, Any]], *, consistent: bool = False,
@@ -130,8 +132,8 @@ def batch_get(conn: Connection, table: str, keys: Iterable[Mapping[str, Any]], *
         pending: dict[str, Any] = {
             table: {"Keys": wire_keys[start:start + BATCH_GET_LIMIT], "ConsistentRead": consistent}}
         for attempt in range(max_attempts):
-            response = conn.call("BatchGetItem", RequestItems=pending)
-            items.extend(codec.item_to_python(i) for i in response.get("Responses", {}).get(table, []))
+            response = conn.read("BatchGetItem", RequestItems=pending)
+            items.extend(response.get("Responses", {}).get(table, []))
             pending = dict(response.get("UnprocessedKeys") or {})
             if not pending:
                 break
@@ -165,8 +167,8 @@ def _paginate(conn: Connection, operation: str, params: dict, *, limit: int | No
         while True:
             if limit is not None:
                 params["Limit"] = min(params.get("Limit") or limit, limit - len(items)) or 1
-            response = conn.call(operation, **params)
-            items.extend(codec.item_to_python(i) for i in response.get("Items", []))
+            response = conn.read(operation, **params)
+            items.extend(response.get("Items", []))
             last = response.get("LastEvaluatedKey")
             if bar is not None:
                 bar.update(len(response.get("Items", [])))
