@@ -545,6 +545,7 @@ def runs(tmp_path_factory):
                            latest_before=latest_before, latest_after=latest_after)
 
 
+@pytest.mark.kernel
 def test_success_layout(runs):
     first, second, out = runs.first, runs.second, runs.out
     assert isinstance(first, RunResult) and first.ok and first.status == "ok"
@@ -561,6 +562,7 @@ def test_success_layout(runs):
     assert not [p for p in out.rglob("*") if p.name.startswith(".")]
 
 
+@pytest.mark.kernel
 def test_success_summary_and_run_json(runs):
     first = runs.first
     assert first.summary == read_summary(first.run_dir / "summary.json")
@@ -580,6 +582,7 @@ def test_success_summary_and_run_json(runs):
     assert second["parameters"]["rates"] == "<redacted>"  # not a known-safe name, not a number
 
 
+@pytest.mark.kernel
 def test_executed_notebook_has_injected_parameters(runs):
     nb = nbformat.read(runs.first.run_dir / "report.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
@@ -588,6 +591,7 @@ def test_executed_notebook_has_injected_parameters(runs):
     assert "summary_path" in injected[0].source
 
 
+@pytest.mark.kernel
 def test_exported_report_html(runs):
     raw = (runs.first.run_dir / "report.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(raw, "html.parser")
@@ -619,12 +623,14 @@ def _as_latest(report_html: bytes) -> bytes:
     return report_html.replace(run_link, b'<p class="dr-back"><a href="../index.html">')
 
 
+@pytest.mark.kernel
 def test_latest_html_is_the_newest_good_report(runs):
     assert runs.latest_after_first == _as_latest((runs.first.run_dir / "report.html").read_bytes())
     assert runs.latest_before == _as_latest((runs.second.run_dir / "report.html").read_bytes())
     assert runs.second.latest_path == runs.out / "sample" / "latest.html"
 
 
+@pytest.mark.kernel
 def test_failed_run_is_recorded_and_raises(runs):
     err = runs.failure
     assert isinstance(err, ReportError) and err.report == "sample"
@@ -645,6 +651,7 @@ def test_failed_run_is_recorded_and_raises(runs):
     assert not (run_dir / "summary.json").exists()
 
 
+@pytest.mark.kernel
 def test_failed_run_keeps_executed_notebook_and_html(runs):
     run_dir = Path(runs.failure.run_dir)
     nb = nbformat.read(run_dir / "report.ipynb", as_version=4)
@@ -666,10 +673,12 @@ def test_failed_run_keeps_executed_notebook_and_html(runs):
     assert soup.find(id="papermill-error-cell") is not None
 
 
+@pytest.mark.kernel
 def test_failed_run_leaves_latest_html_untouched(runs):
     assert runs.latest_after == runs.latest_before  # byte-identical to the previous good one
 
 
+@pytest.mark.kernel
 def test_index_lists_runs_newest_first(runs):
     index = runs.out / "index.html"
     raw = index.read_text(encoding="utf-8")
