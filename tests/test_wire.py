@@ -10,6 +10,7 @@ Decimal digits and exponents, the same key order; the meter must size items as
 from __future__ import annotations
 
 import base64
+import decimal
 import json
 import uuid
 from decimal import Decimal
@@ -77,6 +78,8 @@ def _exact(value: Any) -> Any:
 
 def _number_text(sign: int, digits: str, exponent: int, style: int) -> str:
     d = Decimal((sign, tuple(int(c) for c in digits), exponent))
+    if style == 1 and len(digits) + max(exponent, 0) > 38:
+        style = 0  # written out in full it would have more than 38 digits: not a DynamoDB number
     return [str(d), f"{d:f}", f"{d:E}".replace("E", "e")][style]
 
 
@@ -194,6 +197,14 @@ def test_sizes_worked_by_hand():
     item = {"pk": {"S": "TRADE#1"}, "price": {"N": "84123.12"}, "qty": {"N": "-0.00120"}, "big": {"N": "1E+100"},
             "m": {"M": {"a": {"L": [{"BOOL": True}]}}}, "b": {"B": "AAEC"}, "ss": {"SS": ["x", "yz"]}}
     assert connection.metered_item_size(item) == 49
+
+
+def test_a_number_beyond_38_digits_is_refused_as_boto3_refuses_it():
+    too_long = {"n": {"N": "1" + "0" * 38}}  # 39 digits: boto3's context must round it, and refuses
+    with pytest.raises(decimal.Rounded):
+        _old_item(too_long)
+    with pytest.raises(decimal.Rounded):
+        codec.item_to_python(too_long)
 
 
 def test_malformed_wire_values_are_data_errors():
