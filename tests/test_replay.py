@@ -6,12 +6,15 @@ from types import SimpleNamespace
 
 import pytest
 
+from dynamo_reports import codec
 from dynamo_reports.analytics import capacity_model as cm
 from dynamo_reports.connection import RequestRecord
+from dynamo_reports.exceptions import ParameterError
 from dynamo_reports.replay import (
     CHANNEL_LOOKUP_001,
     LOOKUPS_000,
     CacheReplay,
+    RepeatingConnection,
     SystemReplay,
     channel_keys,
     lookup_twice,
@@ -117,11 +120,54 @@ def test_001_replay_with_caches_off_queries_once_per_message(conn):
     items = [{"SK": f"CHANNEL#{c}"} for c in channels]
     # 20 messages a day, half of them in channels no guild follows: 10 + 10 lookups, nothing thinned
     model = cm.TrafficModel(messages_per_day=20, untracked_message_share=0.5)
-    replay = replay_caches(conn, {"discord_config": items}, model, max_events=1000).systems["001"]
+    mark = conn.meter.mark()
+    caches = replay_caches(conn, {"discord_config": items}, model, max_events=1000)
+    replay = caches.systems["001"]
     assert replay.lookups == 20 and replay.scale == 1.0
     assert replay.requests_off == 20  # every message one ChannelIndex query
     assert replay.lookup_requests_on == 0  # the warm-up cache is complete: no lookup reaches the table
     assert replay.warm_up_requests >= 1
+    # sent for real: the warm-up Scan once (its safety refreshes repeat it word for word), then one
+    # ChannelIndex Query per distinct channel of the day (caches off asks each channel many times)
+    distinct_channels = len({key for _, _, key in replay.events})
+    assert caches.requests_sent == 1 + distinct_channels < caches.requests
+    assert len(conn.meter.since(mark)) == caches.requests_sent  # the report's own cost: what was sent
+
+
+def test_repeating_connection_sends_each_distinct_read_once(conn):
+    channels = _three_channels(conn, "832345678901234567")
+    view = RepeatingConnection(conn)
+    mark = conn.meter.mark()
+    # a fresh repository per lookup (caches off): 5 lookups of one channel, 2 of another
+    answers = [ChannelConfigRepository(view, auto_refresh=False).get_channel_config(c)
+               for c in [channels[0]] * 5 + [channels[1]] * 2]
+    assert (view.sent, view.repeated) == (2, 5)
+    sent = conn.meter.since(mark)
+    assert [r.operation for r in sent] == ["Query", "Query"]
+    # each Query returns one item of a few hundred bytes, eventually consistent: 0.5 read unit;
+    # the view accounts all 7 lookups at that price, the connection paid for the 2 it sent
+    assert [r.read_units for r in view.meter.records] == [0.5] * 7
+    assert sum(r.read_units for r in sent) == 1.0
+    assert all(a is not None and a.channel_id == channels[0] for a in answers[:5])
+    assert answers[0] == answers[4] and answers[0] is not answers[4]  # a copy of the first answer
+
+
+def test_repeating_connection_forgets_its_answers_after_a_write(conn):
+    view = RepeatingConnection(conn)
+    table = conn.table_name("discord_config")
+    key = codec.item_to_wire({"PK": "GUILD#842345678901234567", "SK": "SETTINGS"})
+    assert "Item" not in view.call("GetItem", TableName=table, Key=key)
+    view.call("PutItem", TableName=table, Item={**key, "guildName": {"S": "g"}})
+    assert view.call("GetItem", TableName=table, Key=key)["Item"]["guildName"] == {"S": "g"}
+    assert (view.sent, view.repeated) == (3, 0)
+
+
+def test_repeating_connection_and_replay_refuse_bad_parameters(conn):
+    with pytest.raises(ParameterError, match="conn"):
+        RepeatingConnection("not a connection")
+    with pytest.raises(ParameterError, match="max_events"):
+        replay_caches(conn, {"discord_config": []}, cm.TrafficModel(), max_events=-1)
+    assert conn.meter.mark() == 0
 
 
 def test_channel_cache_replay_answers_every_message_from_memory(conn):

@@ -9,13 +9,21 @@ connection's meter:
   refresh runs as the simulated clock passes);
 - **caches off**: a fresh repository for every lookup, so nothing is remembered.
 
-The requests are real reads on the connection: they appear in the report's own cost.
+Every request is accounted as DynamoDB would bill it, but an identical read is sent only once
+(:class:`RepeatingConnection`): the caches-off pass asks the same few keys again and again
+(1,000 ``GLOBAL#STATS`` GetItems a day, each channel's query dozens of times), the caches-on pass
+repeats its warm-up scan at every safety refresh, and on tables nothing writes during the
+replay the same request gets the same items and costs the same read units. The repeats are
+counted, in full, from the first answer; the requests actually sent are real reads on the
+report's connection and appear in the report's own cost.
 """
 
 from __future__ import annotations
 
+import json
+import pickle
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -24,7 +32,8 @@ from .analytics import bot_config
 from .analytics import capacity_model as cm
 from .analytics.participants import shorten_wallet
 from .capacity import Price
-from .connection import Connection, RequestRecord
+from .connection import DATA_READ_OPERATIONS, Connection, RequestMeter, RequestRecord, canonical_operation
+from .exceptions import ParameterError
 from .systems.discord_config import ChannelConfigRepository, is_snowflake
 from .systems.discord_config_keys import channel_id_from_sk
 from .systems.solanashares import ParticipantRepository
@@ -35,6 +44,7 @@ __all__ = [
     "LOOKUPS_000",
     "CacheReplay",
     "ChannelCacheReplay",
+    "RepeatingConnection",
     "SystemReplay",
     "UncachedLookups",
     "channel_keys",
@@ -51,6 +61,59 @@ LOOKUPS_000 = {"wallet": "000 find by wallet (cache, then WalletAddressIndex)",
                "stats": "000 global stats (30 s cache, then GetItem)"}
 CHANNEL_LOOKUP_001 = "001 onMessageCreate: channel config"
 _UNTRACKED_CHANNEL_BASE = 900000000000000000  # snowflakes no demo or real guild config uses
+
+
+class RepeatingConnection(Connection):
+    """A view of ``base`` that sends each distinct read once and accounts for every repeat.
+
+    A data read (GetItem, Query, Scan, BatchGetItem, TransactGetItems, by :meth:`call` or
+    :meth:`read`) whose operation and parameters are identical to one already answered is not
+    sent again: it gets a copy of the first answer, and :attr:`meter` records a copy of the first
+    request's record (same items, bytes and read units). That is exact as long as nothing writes
+    the tables meanwhile: a report's connection is read-only, and any other operation through
+    this view forgets every answer. Requests actually sent go through ``base`` (its meter, its
+    read-only guard, its errors); :attr:`meter` is this view's own, holding the sent and the
+    repeated requests alike, and :attr:`sent` / :attr:`repeated` count them.
+    """
+
+    def __init__(self, base: Connection) -> None:
+        if not isinstance(base, Connection):
+            raise ParameterError("conn", f"must be a dynamo_reports Connection, got {type(base).__name__}")
+        self.__dict__.update(base.__dict__)  # settings, client, read_only, table and index maps
+        self.base = base
+        self.meter = RequestMeter()
+        self.sent = 0
+        self.repeated = 0
+        self._answers: dict[tuple[str, str, str], tuple[bytes, list[RequestRecord]]] = {}
+
+    def call(self, operation: str, **params: Any) -> dict:
+        return self._once("call", operation, params)
+
+    def read(self, operation: str, **params: Any) -> dict:
+        return self._once("read", operation, params)
+
+    def _once(self, via: str, operation: str, params: dict[str, Any]) -> dict:
+        operation = canonical_operation(operation)
+        key = (via, operation, json.dumps(params, sort_keys=True, default=repr))
+        if operation in DATA_READ_OPERATIONS and key in self._answers:
+            response, records = self._answers[key]
+            for record in records:
+                self.meter.add(replace(record, duration_ms=0.0, throttled=0))
+            self.repeated += 1
+            return pickle.loads(response)  # a fresh copy: the caller may change what it gets
+        if operation not in DATA_READ_OPERATIONS:
+            self._answers.clear()
+        mark = self.base.meter.mark()
+        try:
+            response = getattr(self.base, via)(operation, **params)
+        finally:
+            records = self.base.meter.since(mark)
+            for record in records:
+                self.meter.add(record)
+            self.sent += 1
+        if operation in DATA_READ_OPERATIONS:
+            self._answers[key] = (pickle.dumps(response), records)
+        return response
 
 
 @dataclass
@@ -116,10 +179,11 @@ class CacheReplay:
     """Every system replayed (none when the replay was skipped)."""
 
     systems: dict[str, SystemReplay] = field(default_factory=dict)
+    requests_sent: int = 0  # of :attr:`requests`, those sent to the table (the others repeated one)
 
     @property
     def requests(self) -> int:
-        """Table requests the replay made, both passes of every system."""
+        """Table requests the replay accounts for, both passes of every system."""
         return sum(r.requests_on + r.requests_off for r in self.systems.values())
 
     @property
@@ -219,9 +283,14 @@ def replay_caches(conn: Connection, items_by_table: Mapping[str, Sequence[Mappin
     ``items_by_table`` holds every item of each table present, by logical name; a system whose
     table is absent is not replayed. Keys are drawn uniformly from the items stored (000: valid
     wallets and user ids plus the global stats; 001: the configured channels, and as many
-    untracked ones).
+    untracked ones). Requests go through a :class:`RepeatingConnection` over ``conn``: the
+    systems' counts and read units include every repeat; ``conn``'s meter sees the
+    :attr:`CacheReplay.requests_sent` requests actually sent.
     """
     replay = CacheReplay()
+    if isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 0:
+        raise ParameterError("max_events", f"must be an integer >= 0, got {max_events!r}")
+    conn = RepeatingConnection(conn)  # each distinct read sent once, every repeat accounted
     if max_events and "solanashares" in items_by_table:
         wallets, users = participant_keys(items_by_table["solanashares"])
         replay.systems["000"] = replay_system(
@@ -238,6 +307,7 @@ def replay_caches(conn: Connection, items_by_table: Mapping[str, Sequence[Mappin
             lambda clock: ChannelConfigRepository(conn, clock=clock),
             lambda repo, kind, key: repo.get_channel_config(key),
             max_events=max_events, prepare=lambda repo: repo.warm_up())
+    replay.requests_sent = conn.sent
     return replay
 
 
