@@ -6,8 +6,8 @@ test module starts with it empty (``_fresh_moto``), and the ``dynamo`` fixture c
 table in the default region. Tests inside a module share the tables: they use their own ids
 (and the ``year`` fixture hands out years in a fixed order).
 
-Tests that start a notebook kernel are marked ``kernel`` (module-level ``pytestmark``);
-``make test-fast`` runs the others.
+Tests that start a notebook kernel are marked ``kernel`` (by hand, or automatically when they
+use the seeded demo server); ``make test-fast`` runs the others.
 """
 
 from __future__ import annotations
@@ -63,6 +63,13 @@ def create_all_tables(server) -> None:
     from dynamo_reports.systems import ALL_TABLES, create_tables
 
     create_tables(server.connect(), ALL_TABLES)
+
+
+@pytest.fixture
+def empty_moto(moto_server):
+    """This process's moto server emptied for this test (later tests of the module see it empty too)."""
+    reset_moto()
+    return moto_server
 
 
 @pytest.fixture(scope="module")

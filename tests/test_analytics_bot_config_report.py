@@ -63,3 +63,9 @@ def test_cache_costs_and_comparison():
     assert cached["usd_per_month"] is None and uncached["usd_per_month"] is None
     assert cached["read_units_per_month"] == 2880  # units are still counted
     assert bcr.cost_comparison_frame(cached, uncached)["USD per month"].isna().all()  # no price: no amount
+
+
+def test_cost_caption_says_why_there_is_no_amount():
+    assert bcr.cost_caption(5000, {"usd_per_month": 0.5}) == "A 30-day month at 5,000 messages a day"
+    assert bcr.cost_caption(5000, {"usd_per_month": None}) == (
+        "A 30-day month at 5,000 messages a day (no price for this region: read units only)")

@@ -135,14 +135,14 @@ def test_unreachable_endpoint_fails_before_any_kernel(tmp_path, capsys):
 
 
 @pytest.mark.kernel
-def test_all_skips_reports_whose_tables_are_missing(tmp_path, moto_server):
+def test_all_skips_reports_whose_tables_are_missing(tmp_path, empty_moto):
     """--all on an endpoint holding only the 001 table: bot-config runs, the others are skipped
     with one line each naming the missing table, and the exit status says something was skipped."""
     from dynamo_reports.systems import create_table, discord_config
 
-    create_table(moto_server.connect(), discord_config.CONFIG)  # this module's only table under env "dev"
-    proc = cli("run", "--all", "--source", "aws", "--endpoint-url", moto_server.endpoint_url,
-               "--region", moto_server.region, "--period", "all", "-p", "replay_events", "0", "--output-dir", tmp_path)
+    create_table(empty_moto.connect(), discord_config.CONFIG)
+    proc = cli("run", "--all", "--source", "aws", "--endpoint-url", empty_moto.endpoint_url,
+               "--region", empty_moto.region, "--period", "all", "-p", "replay_events", "0", "--output-dir", tmp_path)
     assert proc.code == 1
     assert "pnl: skipped: table 'trading-bot-dev-trades'" in proc.err
     assert "participants: skipped: table 'solanashares-logistic'" in proc.err

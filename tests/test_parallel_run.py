@@ -1,17 +1,16 @@
 """``dynamo-reports run --all`` with several reports at once (``--jobs``).
 
-One parallel ``run --all`` and one sequential reference, each on a notebooks directory of its
-own (``DYNAMO_REPORTS_NOTEBOOKS``) holding two cheap real reports (``leads``, ``support``); the
-parallel one also holds a notebook that raises, under the ``pnl`` report's name.
+One parallel ``run --all`` (in-process, with its own embedded demo server) on a notebooks
+directory of its own (``DYNAMO_REPORTS_NOTEBOOKS``) holding two cheap real reports (``leads``,
+``support``) and a notebook that raises, under the ``pnl`` report's name. The one-after-the-other
+reference is the session's demo run (``demo_reports``), which ran the same notebooks on the same
+data.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from dynamo_reports.exceptions import ParameterError
 from dynamo_reports.plan import build_plan
 from dynamo_reports.reporting.registry import REPORTS
 from dynamo_reports.reporting.runner import run_reports
+from harness import CliResult, cli
 
 ROOT = Path(__file__).resolve().parents[1]
 FAILING_NB = Path(__file__).parent / "fixtures" / "notebooks" / "failing_report.ipynb"
@@ -29,7 +29,7 @@ CHEAP = ("leads", "support")
 
 
 def _run_all(tmp: Path, names: tuple[str, ...], *extra: str,
-             failing: str | None = None) -> tuple[Path, subprocess.CompletedProcess]:
+             failing: str | None = None) -> tuple[Path, CliResult]:
     """``run --all`` over a notebooks directory holding the real notebooks of ``names``
     (and the raising fixture notebook as ``failing``'s)."""
     nbdir = tmp / "notebooks"
@@ -40,13 +40,9 @@ def _run_all(tmp: Path, names: tuple[str, ...], *extra: str,
     if failing:
         shutil.copy(FAILING_NB, nbdir / REPORTS[failing].notebook)
     out = tmp / "reports"
-    env = {**os.environ, "DYNAMO_REPORTS_NOTEBOOKS": str(nbdir), "DYNAMO_REPORTS_PROGRESS": "0",
-           "AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo"}
-    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
-    proc = subprocess.run([sys.executable, "-m", "dynamo_reports", "run", "--all", "--source", "demo",
-                           "--period", "all", "--output-dir", str(out), *extra],
-                          capture_output=True, text=True, env=env, timeout=900)
-    return out, proc
+    result = cli("run", "--all", "--source", "demo", "--output-dir", out, *extra,
+                 env={"DYNAMO_REPORTS_NOTEBOOKS": str(nbdir)})
+    return out, result
 
 
 def _runs(out: Path, report: str) -> list[Path]:
@@ -58,38 +54,35 @@ def parallel(tmp_path_factory):
     return _run_all(tmp_path_factory.mktemp("parallel"), CHEAP, "--jobs", "3", failing="pnl")
 
 
-@pytest.fixture(scope="module")
-def sequential(tmp_path_factory):
-    return _run_all(tmp_path_factory.mktemp("sequential"), CHEAP, "--jobs", "1")
-
-
-def test_reports_at_once_give_the_summaries_of_one_after_the_other(parallel, sequential):
-    (par_out, _), (seq_out, seq) = parallel, sequential
-    assert seq.returncode == 0, seq.stderr[-3000:]
+@pytest.mark.kernel
+def test_reports_at_once_give_the_summaries_of_one_after_the_other(parallel, demo_reports):
+    par_out, _ = parallel
     for name in CHEAP:
-        [par_run], [seq_run] = _runs(par_out, name), _runs(seq_out, name)
+        [par_run], seq_run = _runs(par_out, name), _runs(demo_reports, name)[-1]
         par_summary = json.loads((par_run / "summary.json").read_text(encoding="utf-8"))
         seq_summary = json.loads((seq_run / "summary.json").read_text(encoding="utf-8"))
         assert par_summary == seq_summary, name
         assert par_summary["read_units"] > 0  # both really read the (shared, seeded once) tables
 
 
+@pytest.mark.kernel
 def test_the_three_reports_start_before_any_ends(parallel):
     """Three jobs, three reports: all three are handed to a worker before the first result is
     awaited, so the three start lines come first on stdout (in plan order: pnl, leads, support)."""
     _, proc = parallel
-    lines = proc.stdout.splitlines()
+    lines = proc.out.splitlines()
     assert lines[:3] == ["[1/3] pnl: running…", "[2/3] leads: running…", "[3/3] support: running…"]
     ended = [line.split(":")[0] for line in lines[3:] if line.endswith(" s)")]
     assert sorted(ended) == ["leads", "support"]  # a line with its time as each good report ends
     assert any(line.startswith("total: ") and line.endswith("for 3 report(s), 3 at once") for line in lines)
-    assert proc.stderr.count("starting the embedded DynamoDB") == 1  # one server for the three
+    assert proc.err.count("starting the embedded DynamoDB") == 1  # one server for the three
 
 
+@pytest.mark.kernel
 def test_a_failing_report_fails_alone(parallel):
     out, proc = parallel
-    assert proc.returncode == 1  # a report failed (README "exit codes")
-    failed_lines = [line for line in proc.stderr.splitlines() if "FAILED" in line]
+    assert proc.code == 1  # a report failed (README "exit codes")
+    failed_lines = [line for line in proc.err.splitlines() if "FAILED" in line]
     assert len(failed_lines) == 1 and failed_lines[0].startswith("dynamo-reports: pnl: FAILED after ")
     assert "ValueError" in failed_lines[0] and "executed notebook kept in" in failed_lines[0]
     [pnl_run] = _runs(out, "pnl")

@@ -16,8 +16,8 @@ from .. import capacity
 from .bot_config import cached_monthly_cost, extrapolate_uncached_cost, is_known_timezone
 from .quality import is_missing
 
-__all__ = ["cache_costs", "cost_comparison_frame", "headline_frame", "on_demand_read_price", "timezone_frame",
-           "warm_up_frame"]
+__all__ = ["cache_costs", "cost_caption", "cost_comparison_frame", "headline_frame", "on_demand_read_price",
+           "timezone_frame", "warm_up_frame"]
 
 
 def headline_frame(audit: Any) -> pd.DataFrame:
@@ -70,6 +70,14 @@ def cache_costs(*, warm_up_read_units: float, sample_read_units: float, sample_e
     if read_price is None:
         uncached["usd_per_month"] = cached["usd_per_month"] = None
     return cached, uncached
+
+
+def cost_caption(messages_per_day: int, cached: Mapping[str, Any]) -> str:
+    """The caption of :func:`cost_comparison_frame`: the month it assumes, and why USD may be blank."""
+    caption = f"A 30-day month at {messages_per_day:,} messages a day"
+    if cached.get("usd_per_month") is None:
+        caption += " (no price for this region: read units only)"
+    return caption
 
 
 def cost_comparison_frame(cached: Mapping[str, Any], uncached: Mapping[str, Any]) -> pd.DataFrame:
