@@ -85,3 +85,21 @@ def test_frame_types_and_findings():
     assert frame["tags"].iloc[0] == ["x"]
     exact = codec.items_to_frame(items[:1], numbers=["amount"], exact=True)
     assert exact["amount"].iloc[0] == Decimal("1.25")
+
+
+def test_a_timestamp_column_no_item_has_is_all_missing_not_unreadable():
+    # two items, neither has "closed_at": the column is NaT twice and no row is a finding
+    # (it used to recurse forever: NaT is a datetime, and Timestamp(NaT) is NaT again)
+    frame = codec.items_to_frame([{"id": "a"}, {"id": "b"}], timestamps=["closed_at"])
+    assert frame["closed_at"].isna().tolist() == [True, True]
+    assert frame.attrs["invalid_timestamps"] == {}
+    assert codec.parse_timestamp(pd.NaT) is None
+
+
+def test_auto_number_columns_are_those_with_only_numbers_and_gaps():
+    # "n": Decimal, None, int -> floats 1.5, NaN, 2.0; "flag" holds a bool and "mixed" a string:
+    # neither is a number column, so both keep their Python values
+    frame = codec.items_to_frame([{"n": Decimal("1.5"), "flag": True, "mixed": Decimal(1)},
+                                  {"flag": False, "mixed": "x"}, {"n": 2}])
+    assert frame["n"].dtype == float and frame["n"].tolist()[0::2] == [1.5, 2.0] and pd.isna(frame["n"][1])
+    assert frame["flag"].tolist() == [True, False, None] and frame["mixed"].tolist() == [Decimal(1), "x", None]

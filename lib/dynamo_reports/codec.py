@@ -86,8 +86,9 @@ def to_wire(value: Any) -> dict:
 
 
 @functools.cache
-def _decoder() -> Callable[[Mapping[str, Any]], Any]:
-    """The one wire -> Python converter (built at first use: it needs boto3's number context).
+def _decoder() -> tuple[Callable[[Mapping[str, Any]], Any], Callable[[Mapping[str, Any]], dict[str, Any]]]:
+    """The one wire -> Python converter, for a value and for an item (built at first use: it needs
+    boto3's number context).
 
     Gives what boto3's ``TypeDeserializer`` gives, with binaries as ``bytes``: numbers through
     boto3's ``DYNAMODB_CONTEXT`` (38 digits, exact or an error, never rounded), the first key
@@ -135,12 +136,27 @@ def _decoder() -> Callable[[Mapping[str, Any]], Any]:
             raise DataError(f"wire value of unknown DynamoDB type {tag!r}")
         raise DataError(f"a wire value must be a one-key mapping like {{'S': 'x'}}, got {wire!r}")
 
-    return value
+    def item(wire_item: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+        out = {}
+        for name, wire in wire_item.items():
+            for tag, raw in wire.items():  # strings and numbers inline: most attributes are
+                if tag == "S":
+                    out[name] = raw
+                elif tag == "N":
+                    out[name] = number(raw)
+                else:
+                    out[name] = value(wire)
+                break
+            else:
+                out[name] = value(wire)  # an empty wire value: value() says what is wrong
+        return out
+
+    return value, item
 
 
 def to_python(wire_value: Mapping[str, Any]) -> Any:
     """One wire value -> one Python value (numbers as exact Decimal, binary as bytes)."""
-    return _decoder()(wire_value)
+    return _decoder()[0](wire_value)
 
 
 def item_to_wire(item: Mapping[str, Any]) -> dict[str, dict]:
@@ -149,14 +165,13 @@ def item_to_wire(item: Mapping[str, Any]) -> dict[str, dict]:
 
 def item_to_python(item: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """One wire item (botocore's parsed form or the response JSON) -> one Python item."""
-    value = _decoder()
-    return {name: value(wire) for name, wire in item.items()}
+    return _decoder()[1](item)
 
 
 def items_to_python(items: Iterable[Mapping[str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
     """Wire items -> Python items: :func:`item_to_python` on each (the converter looked up once)."""
-    value = _decoder()
-    return [{name: value(wire) for name, wire in item.items()} for item in items]
+    item = _decoder()[1]
+    return [item(i) for i in items]
 
 
 # -- timestamps ----------------------------------------------------------------------------------
@@ -168,8 +183,8 @@ def parse_timestamp(value: Any) -> pd.Timestamp | None:
     number (int/Decimal/float or a string of digits, >= 0). ``"now"``, ``"31/12/2025"``, a naive
     ``"2025-03-01T10:00:00"`` and every other form give ``None``: callers report it as a finding.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None  # NaT is a datetime too: without this check it recursed forever
     if isinstance(value, pd.Timestamp):
         return value.tz_convert("UTC") if value.tzinfo else value.tz_localize("UTC")
     if isinstance(value, dt.datetime):
@@ -211,7 +226,7 @@ def to_timestamp_series(values: Iterable[Any]) -> tuple[pd.Series, list[int]]:
     parsed, invalid = [], []
     for pos, value in enumerate(values):
         ts = parse_timestamp(value)
-        missing = value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+        missing = value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) or value == ""
         if ts is None and not missing:
             invalid.append(pos)
         parsed.append(ts if ts is not None else pd.NaT)
@@ -221,17 +236,32 @@ def to_timestamp_series(values: Iterable[Any]) -> tuple[pd.Series, list[int]]:
 
 # -- frames ------------------------------------------------------------------------------------
 
-def _to_float(value: Any) -> float:
-    if value is None or isinstance(value, bool):
-        return math.nan
-    if isinstance(value, (int, float, Decimal)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(Decimal(value.strip()))
-        except (InvalidOperation, ValueError):
-            return math.nan
-    return math.nan
+def _is_number_column(values: list[Any]) -> bool:
+    """Every value None or a number (Decimal/int, not bool), and at least one number."""
+    found = False
+    for v in values:
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (Decimal, int)):
+            return False
+        found = True
+    return found
+
+
+def _float_column(values: list[Any]) -> tuple[list[float], list[int]]:
+    """Numbers as floats (None -> NaN) and the positions of the values that are not numbers (NaN)."""
+    floats: list[float] = []
+    bad: list[int] = []
+    nan = math.nan
+    for i, v in enumerate(values):
+        if v is None:
+            floats.append(nan)
+        elif isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
+            floats.append(float(v))
+        else:
+            bad.append(i)
+            floats.append(nan)
+    return floats, bad
 
 
 def items_to_frame(
@@ -251,11 +281,10 @@ def items_to_frame(
     Decimal/None. Values that are not numbers in a number column become NaN and are listed in
     ``attrs["invalid_numbers"]``. Maps and lists are kept as Python objects.
     """
-    rows = [dict(item) for item in items]
-    seen: dict[str, None] = {c: None for c in columns}
+    rows = [item if type(item) is dict else dict(item) for item in items]  # pandas copies the values
+    seen: dict[str, Any] = dict.fromkeys(columns)
     for row in rows:
-        for key in row:
-            seen.setdefault(key, None)
+        seen.update(row)  # new names at the end, in order of appearance (only the keys are used)
     frame = pd.DataFrame(rows, columns=list(seen))
     frame = frame.astype(object).where(frame.notna(), None) if rows else frame
     invalid_ts: dict[str, list[int]] = {}
@@ -271,13 +300,8 @@ def items_to_frame(
             invalid_ts[col] = [frame.index[i] for i in bad]
 
     if numbers == "auto":
-        number_cols = [
-            c for c in frame.columns
-            if c not in timestamps
-            and len(frame)
-            and frame[c].map(lambda v: v is None or (isinstance(v, (Decimal, int)) and not isinstance(v, bool))).all()
-            and frame[c].map(lambda v: v is not None).any()
-        ]
+        number_cols = [c for c in frame.columns
+                       if c not in timestamps and len(frame) and _is_number_column(frame[c].tolist())]
     else:
         number_cols = list(numbers)
     for col in number_cols:
@@ -285,17 +309,13 @@ def items_to_frame(
             frame[col] = pd.Series([], dtype=float) if frame.empty else math.nan
             continue
         values = frame[col].tolist()
-        bad = [
-            i for i, v in enumerate(values)
-            if v is not None and not (isinstance(v, (int, float, Decimal)) and not isinstance(v, bool))
-        ]
+        floats, bad = _float_column(values)
         if bad:
             invalid_num[col] = [frame.index[i] for i in bad]
         if exact:
             frame[col] = [v if isinstance(v, (Decimal, int)) and not isinstance(v, bool) else None for v in values]
         else:
-            frame[col] = pd.Series([_to_float(v) if i not in bad else math.nan for i, v in enumerate(values)],
-                                   index=frame.index, dtype=float)
+            frame[col] = pd.Series(floats, index=frame.index, dtype=float)
     frame.attrs["invalid_timestamps"] = invalid_ts
     frame.attrs["invalid_numbers"] = invalid_num
     return frame

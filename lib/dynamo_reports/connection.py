@@ -635,7 +635,20 @@ def metered_item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
     """:func:`capacity.wire_item_size` of a wire item (the same number), cheaply: the meter's one
     sizing of each item returned. Strings, plain numbers, maps and lists are sized here;
     every other value by capacity's rules."""
-    return sum(len(name.encode("utf-8")) + _value_size(wire) for name, wire in item.items())
+    total = 0
+    for name, wire in item.items():
+        total += len(name.encode("utf-8"))
+        for tag, raw in wire.items():  # strings and numbers inline: most attributes are
+            if tag == "S":
+                total += len(raw.encode("utf-8"))
+            elif tag == "N":
+                total += _number_size(raw)
+            else:
+                total += _value_size(wire)
+            break
+        else:
+            total += _value_size(wire)
+    return total
 
 
 def meter_record(operation: str, params: Mapping[str, Any], response: Mapping[str, Any],
