@@ -57,6 +57,7 @@ refresh-notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/cache_lookups.py
+	$(BIN)/python bench/wire_read.py
 	$(BIN)/python bench/run_all.py
 	$(BIN)/python bench/scale.py
 
