@@ -95,13 +95,18 @@ def test_gsi_hot_key_and_ttl_frames():
     index = SimpleNamespace(name="gsi1", projection="ALL", entries=4, entry_bytes=400, storage_bytes=800,
                             avg_entry_bytes=100.0, index_keys=2, avg_entries_per_key=2.0, max_entries_per_key=3)
     hot = [{"key": f"P{n}", "items": 10 - n, "bytes": 100} for n in range(5)]
-    inventories = [_inventory("a", indexes=[index], hot_keys=hot, ttl_expired=2, ttl_expired_bytes=300),
-                   _inventory("b", ttl_attribute=None)]
+    inventories = [_inventory("a", indexes=[index], hot_keys=hot, ttl_expired=2, ttl_expired_bytes=300, hash_keys=5),
+                   _inventory("b", ttl_attribute=None, hash_keys=3,
+                              hot_keys=[{"key": "Q", "items": 1, "bytes": 40}])]
     gsi = cr.gsi_frame(inventories)
     assert gsi.to_dict("records") == [{"table": "a", "index": "gsi1", "projection": "ALL", "entries": 4,
                                        "entry_bytes": 400, "storage_bytes": 800, "avg_entry_bytes": 100.0,
                                        "key_values": 2, "avg_entries_per_key": 2.0, "max_entries_per_key": 3}]
-    assert list(cr.hot_keys_frame(inventories, top=3)["partition key"]) == ["P0", "P1", "P2"]
+    hot_frame = cr.hot_keys_frame(inventories)
+    # a: P0 holds 10 items, the most; b: its hottest key holds 1 item, so every partition holds one: blank
+    assert list(hot_frame["hottest partition key"]) == ["P0", ""]
+    assert hot_frame["its items"].iloc[0] == 10 and pd.isna(hot_frame["its items"].iloc[1])
+    assert list(hot_frame["partition-key values"]) == [5, 3]
     ttl = cr.ttl_frame(inventories)
     assert list(ttl["TTL attribute (documented)"]) == ["expiresAt", "none"]
     assert list(ttl["items past TTL still stored"]) == [2, 0]
@@ -135,6 +140,51 @@ def test_break_even_frame_puts_the_account_first():
     frame = cr.break_even_frame({"account": 12.5, "tables": {"trades": 3.0, "leads": None}})
     assert list(frame["scope"]) == ["whole account (free tier applied)", "trades", "leads"]
     assert frame["provisioned beats on-demand from"].iloc[1] == 3.0
+    found = cr.break_even_frame({"account": None, "tables": {"trades": 3.0, "leads": None}}, found_only=True)
+    assert list(found["scope"]) == ["trades"]
+
+
+def test_pattern_frame_names_the_index_with_the_operation():
+    patterns = pd.DataFrame({"system": ["000", "002"], "table": ["a", "b"], "pattern": ["p", "q"],
+                             "operation": ["Query", "PutItem"], "index": ["gsi1", None],
+                             "events_per_month": [10.0, 5.0], "cache_hit_ratio": [0.5, 0.0],
+                             "requests_per_month": [5.0, 5.0], "read_units_per_month": [2.5, 0.0],
+                             "write_units_per_month": [0.0, 5.0], "on_demand_cost": [1.0, 2.0], "basis": ["x", "y"]})
+    frame = cr.pattern_frame(patterns)
+    assert list(frame["operation"]) == ["Query on gsi1", "PutItem"]
+    assert list(frame.columns) == cr.PATTERN_COLUMNS and "system" not in frame
+
+
+def test_recommendations_frame_groups_the_same_advice_with_each_tables_figures():
+    advice = [{"kind": "billing_mode", "table": "a", "text": "a: switch (1 RCU); plan", "action": "switch; plan",
+               "detail": "1 RCU"},
+              {"kind": "frequent_scan", "table": "c", "text": "c: scans 48 times a day"},
+              {"kind": "billing_mode", "table": "b", "text": "b: switch (2 RCU); plan", "action": "switch; plan",
+               "detail": "2 RCU"},
+              {"kind": "free_tier", "table": "", "text": "needs 38 RCU"}]
+    frame = cr.recommendations_frame(advice)
+    # 4 advice items, the two billing_mode ones sharing their action: 3 rows, in first-appearance order
+    assert frame.to_dict("records") == [
+        {"kind": "billing mode", "tables": "a: 1 RCU; b: 2 RCU", "count": 2, "recommendation": "switch; plan"},
+        {"kind": "frequent scan", "tables": "c", "count": 1, "recommendation": "scans 48 times a day"},
+        {"kind": "free tier", "tables": "", "count": 0, "recommendation": "needs 38 RCU"}]
+
+
+def test_findings_frame_groups_by_rule_and_table_and_keeps_counts_exact():
+    findings = Findings()
+    findings.describe_all({"past_ttl": "expired", "too_big": "large", "clean": "nothing"})
+    findings.extend("past_ttl", [f"K{n:02d}" for n in range(12)], "ttl before as-of", table="reports")
+    findings.add("too_big", "B1", "310 KB", table="t")
+    findings.add("too_big", "B2", "320 KB", table="t")
+    frame = cr.findings_frame(findings).set_index("rule")
+    # 12 keys > LISTED_KEYS (10): the first 5, "… 6 more …" (12 - 5 - 1), the last
+    row = frame.loc["past_ttl"]
+    assert (row["items"], row["what is wrong"]) == (12, "ttl before as-of")
+    assert row["keys"] == "K00, K01, K02, K03, K04, … 6 more …, K11"
+    # details differ: each key carries its own
+    assert frame.loc["too_big", "keys"] == "B1 (310 KB), B2 (320 KB)" and frame.loc["too_big", "what is wrong"] == ""
+    assert frame.loc["clean", "items"] == 0
+    assert frame["items"].sum() == findings.total == 14
 
 
 def test_capacity_summary():

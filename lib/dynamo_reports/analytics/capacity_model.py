@@ -754,6 +754,10 @@ def recommendations(patterns: pd.DataFrame, tables: pd.DataFrame, totals: Mappin
                     dominant_share: float = 1 / 3) -> list[dict[str, Any]]:
     """Advice computed from the numbers: each item has ``kind``, ``table``, ``text`` and the figures.
 
+    Advice that can apply to many tables alike (``billing_mode``, ``add_ttl``) also has ``action``
+    (the text every such table shares) and ``detail`` (this table's figures), so that a report can
+    group it.
+
     * ``billing_mode``: a table whose mode in the cheapest plan (:func:`account_totals`)
       differs from its configured one;
     * ``frequent_scan``: a Scan run ``frequent_per_day`` times a day or more;
@@ -773,11 +777,13 @@ def recommendations(patterns: pd.DataFrame, tables: pd.DataFrame, totals: Mappin
             if mode != row.configured_mode:
                 capacity_text = (f" ({row.provisioned_rcu} RCU / {row.provisioned_wcu} WCU)"
                                  if mode == "provisioned" else "")
+                switch = f"switch {row.configured_mode.replace('_', '-')} -> {mode.replace('_', '-')}"
+                plan = (f"part of the cheapest plan '{totals['cheapest_plan']}' "
+                        f"(${totals['cheapest_total_monthly_cost']:.4f} against ${totals['total_monthly_cost']:.4f} "
+                        f"a month as configured)")
                 out.append({"kind": "billing_mode", "table": row.table, "mode": mode,
-                            "text": f"{row.table}: switch {row.configured_mode.replace('_', '-')} -> "
-                                    f"{mode.replace('_', '-')}{capacity_text}; part of the cheapest plan "
-                                    f"'{totals['cheapest_plan']}' (${totals['cheapest_total_monthly_cost']:.4f} "
-                                    f"against ${totals['total_monthly_cost']:.4f} a month as configured)"})
+                            "text": f"{row.table}: {switch}{capacity_text}; {plan}",
+                            "action": f"{switch}; {plan}", "detail": capacity_text.strip(" ()")})
     for row in patterns[patterns["operation"] == "Scan"].itertuples():
         per_day = row.events_per_month / DAYS_PER_MONTH * (1 - row.cache_hit_ratio)
         if per_day >= frequent_per_day:
@@ -798,10 +804,11 @@ def recommendations(patterns: pd.DataFrame, tables: pd.DataFrame, totals: Mappin
         inv = inventories[row.table]
         if not inv.ttl_attribute and row.new_items_per_month > 0:
             growth = row.new_items_per_month * (inv.avg_item_bytes + cap.STORAGE_OVERHEAD_BYTES)
+            detail = f"about {row.new_items_per_month:,.0f} items ({growth / 1024 ** 2:,.2f} MB before GSIs) a month"
             out.append({"kind": "add_ttl", "table": row.table, "new_items_per_month": row.new_items_per_month,
-                        "text": f"{row.table}: no TTL, grows by about {row.new_items_per_month:,.0f} items "
-                                f"({growth / 1024 ** 2:,.2f} MB before GSIs) a month, forever — add a TTL or archive "
-                                f"old items"})
+                        "text": f"{row.table}: no TTL, grows by {detail}, forever — add a TTL or archive old items",
+                        "action": "no TTL, grows every month, forever — add a TTL or archive old items",
+                        "detail": detail})
         if inv.ttl_expired:
             out.append({"kind": "expired_items", "table": row.table, "items": inv.ttl_expired,
                         "text": f"{row.table}: {inv.ttl_expired} item(s) ({inv.ttl_expired_bytes:,} bytes) are past "

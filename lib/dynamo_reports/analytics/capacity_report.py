@@ -27,11 +27,14 @@ __all__ = [
     "break_even_frame",
     "capacity_summary",
     "check_parameters",
+    "findings_frame",
     "gsi_frame",
     "hot_keys_frame",
+    "pattern_frame",
     "plans_frame",
     "price_caption",
     "price_frame",
+    "recommendations_frame",
     "report_prices",
     "system_costs",
     "ttl_frame",
@@ -141,10 +144,21 @@ def gsi_frame(inventories: Iterable[Any]) -> pd.DataFrame:
                          for inv in inventories for i in inv.indexes])
 
 
-def hot_keys_frame(inventories: Iterable[Any], *, top: int = 3) -> pd.DataFrame:
-    """The ``top`` partition-key values with the most items, per table."""
-    return pd.DataFrame([{"table": inv.logical, "partition key": h["key"], "items": h["items"], "bytes": h["bytes"]}
-                         for inv in inventories for h in inv.hot_keys[:top]])
+def hot_keys_frame(inventories: Iterable[Any]) -> pd.DataFrame:
+    """Per table: partition-key values and the hottest value with its items and bytes.
+
+    The hottest key, its items and bytes are left blank when it holds a single item (every
+    partition then holds one).
+    """
+    rows = []
+    for inv in inventories:
+        hot: Mapping[str, Any] = inv.hot_keys[0] if inv.hot_keys else {"key": "", "items": 0, "bytes": 0}
+        spread = hot["items"] > 1
+        rows.append({"table": inv.logical, "partition-key values": inv.hash_keys,
+                     "hottest partition key": hot["key"] if spread else "",
+                     "its items": hot["items"] if spread else None, "its bytes": hot["bytes"] if spread else None})
+    return pd.DataFrame(rows, columns=["table", "partition-key values", "hottest partition key", "its items",
+                                       "its bytes"])
 
 
 def ttl_frame(inventories: Iterable[Any]) -> pd.DataFrame:
@@ -152,6 +166,80 @@ def ttl_frame(inventories: Iterable[Any]) -> pd.DataFrame:
     return pd.DataFrame([{"table": inv.logical, "TTL attribute (documented)": inv.ttl_attribute or "none",
                           "items past TTL still stored": inv.ttl_expired, "their bytes": inv.ttl_expired_bytes}
                          for inv in inventories])
+
+
+PATTERN_COLUMNS = ["table", "pattern", "operation", "requests_per_month", "read_units_per_month",
+                   "write_units_per_month", "on_demand_cost", "basis"]
+
+
+def pattern_frame(patterns: pd.DataFrame) -> pd.DataFrame:
+    """The cost model's patterns as the report shows them: the operation with its index in one
+    column (``Query on gsi2-date``), the month's requests, units and cost, and the basis. Left
+    out: the system (the per-table cost says it), the events (requests are the events the caches
+    did not answer, the hit ratios being the replay's) and the per-request units (the month's
+    units divided by its requests)."""
+    shown = patterns.copy()
+    indexes = shown["index"].fillna("").astype(str) if "index" in shown else pd.Series("", index=shown.index)
+    shown["operation"] = [f"{op} on {index}" if index else op for op, index in zip(shown["operation"], indexes,
+                                                                                      strict=True)]
+    return shown[PATTERN_COLUMNS].reset_index(drop=True)
+
+
+def _advice_group(advice: Mapping[str, Any]) -> tuple[str, str]:
+    """(kind, the text shared by the advice's group): ``action`` when given, else the text itself
+    without its leading ``"table: "``."""
+    text = str(advice.get("action") or advice["text"])
+    table = str(advice.get("table") or "")
+    if not advice.get("action") and table and text.startswith(f"{table}: "):
+        text = text[len(table) + 2:]
+    return str(advice["kind"]), text
+
+
+def recommendations_frame(advice: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """One row per distinct recommendation: its kind, the tables it applies to (each with its own
+    figures, from the advice's ``detail``), how many, and the recommendation. Order: first
+    appearance. Every advice item is in exactly one row."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for a in advice:
+        tables = groups.setdefault(_advice_group(a), [])
+        if a.get("table"):
+            tables.append(f"{a['table']}: {a['detail']}" if a.get("detail") else str(a["table"]))
+    return pd.DataFrame([{"kind": kind.replace("_", " "), "tables": "; ".join(tables), "count": len(tables),
+                          "recommendation": text} for (kind, text), tables in groups.items()],
+                        columns=["kind", "tables", "count", "recommendation"])
+
+
+#: a finding group lists every key up to this many, else the first and last ones around "… N more …"
+LISTED_KEYS = 10
+
+
+def _listed(keys: Sequence[str]) -> str:
+    if len(keys) <= LISTED_KEYS:
+        return ", ".join(keys)
+    head, last = keys[:LISTED_KEYS // 2], keys[-1]
+    return f"{', '.join(head)}, … {len(keys) - len(head) - 1:,} more …, {last}"
+
+
+def findings_frame(findings: Findings) -> pd.DataFrame:
+    """Every rule of the report, with its findings grouped: one row per rule and table (per rule
+    alone when it found nothing). ``items`` counts the row's findings exactly; ``what is wrong``
+    is given once when they all say the same, else each key carries its own; ``keys`` lists them
+    all up to :data:`LISTED_KEYS`, else the first ones, how many more, and the last."""
+    frame = findings.to_frame()
+    rows = []
+    for rule, description in findings.rules.items():
+        found = frame[frame["rule"] == rule]
+        if found.empty:
+            rows.append({"rule": rule, "what it checks": description, "table": "", "items": 0,
+                         "what is wrong": "", "keys": ""})
+            continue
+        for table, group in found.groupby("table", sort=False):
+            same = group["detail"].nunique() == 1
+            keys = (list(group["key"]) if same
+                    else [f"{k} ({d})" for k, d in zip(group["key"], group["detail"], strict=True)])
+            rows.append({"rule": rule, "what it checks": description, "table": table, "items": len(group),
+                         "what is wrong": group["detail"].iloc[0] if same else "", "keys": _listed(keys)})
+    return pd.DataFrame(rows, columns=["rule", "what it checks", "table", "items", "what is wrong", "keys"])
 
 
 def system_costs(tables: pd.DataFrame, titles: Mapping[str, str]) -> pd.DataFrame:
@@ -172,11 +260,13 @@ def plans_frame(totals: Mapping[str, Any]) -> pd.DataFrame:
                          for name in PLAN_LABELS])
 
 
-def break_even_frame(break_even: Mapping[str, Any]) -> pd.DataFrame:
-    """The account's break-even scale, then each table's."""
+def break_even_frame(break_even: Mapping[str, Any], *, found_only: bool = False) -> pd.DataFrame:
+    """The account's break-even scale, then each table's (``found_only``: only those with one)."""
     rows = [{"scope": "whole account (free tier applied)", "provisioned beats on-demand from": break_even["account"]}]
     rows += [{"scope": t, "provisioned beats on-demand from": f} for t, f in break_even["tables"].items()]
-    return pd.DataFrame(rows)
+    if found_only:
+        rows = [r for r in rows if r["provisioned beats on-demand from"] is not None]
+    return pd.DataFrame(rows, columns=["scope", "provisioned beats on-demand from"])
 
 
 def capacity_summary(*, tables: pd.DataFrame, inventories: Mapping[str, Any], physical_names: Mapping[str, str],
