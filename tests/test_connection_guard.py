@@ -7,7 +7,6 @@ behind a real HTTP socket): a refused call must not reach it at all.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import boto3
 import pytest
@@ -15,15 +14,8 @@ from moto.dynamodb.responses import DynamoHandler
 
 from dynamo_reports import codec
 from dynamo_reports.connection import READ_ONLY_OPERATIONS, REPORT_OPERATIONS, Connection, canonical_operation
-from dynamo_reports.demo.server import EmbeddedDynamo
 from dynamo_reports.exceptions import ReadOnlyError, UnknownNameError
 from shared import unique_id
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[EmbeddedDynamo]:
-    with EmbeddedDynamo(seed=False) as srv:
-        yield srv
 
 
 class _ServerCount:
@@ -49,13 +41,13 @@ def served(monkeypatch) -> _ServerCount:
 
 
 @pytest.fixture(scope="module")
-def writer(server) -> Connection:
-    return server.connect()
+def writer(dynamo) -> Connection:
+    return dynamo.connect()
 
 
 @pytest.fixture
-def ro(server) -> Connection:
-    return Connection(server.settings, read_only=True)  # its own boto3 client
+def ro(dynamo) -> Connection:
+    return Connection(dynamo.settings, read_only=True)  # its own boto3 client
 
 
 def _trade(writer: Connection) -> dict:
@@ -143,9 +135,9 @@ def test_reads_go_through_in_any_spelling(ro, writer, served):
                                                        "TransactGetItems", "DescribeTable", "ListTables"]
 
 
-def test_the_guard_belongs_to_the_read_only_client_only(server, ro, served):
+def test_the_guard_belongs_to_the_read_only_client_only(dynamo, ro, served):
     """A writable connection built next to a read-only one (its own client) still writes."""
-    other = Connection(server.settings)
+    other = Connection(dynamo.settings)
     trade = _trade(other)
     other.call("put_item", TableName=trade["TableName"], Item=trade["Item"])
     assert served.operations == ["PutItem"]
@@ -154,9 +146,9 @@ def test_the_guard_belongs_to_the_read_only_client_only(server, ro, served):
     assert served.operations == ["PutItem"]
 
 
-def test_a_shared_client_becomes_read_only(server, served):
-    client = server.connect().client
-    Connection(server.settings, client=client, read_only=True)
+def test_a_shared_client_becomes_read_only(dynamo, served):
+    client = dynamo.connect().client
+    Connection(dynamo.settings, client=client, read_only=True)
     with pytest.raises(ReadOnlyError):
         client.delete_table(TableName="anything")
     assert served.operations == []

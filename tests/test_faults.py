@@ -90,9 +90,8 @@ class ThrottlingProxy:
 
 
 @pytest.fixture(scope="module")
-def moto() -> Iterator[EmbeddedDynamo]:
-    with EmbeddedDynamo(seed=False) as srv:
-        yield srv
+def moto(dynamo) -> EmbeddedDynamo:
+    return dynamo  # this module's tables, behind the proxy
 
 
 @pytest.fixture

@@ -15,9 +15,7 @@ import pytest
 
 from dynamo_reports import reads
 from dynamo_reports.codec import item_to_wire
-from dynamo_reports.config import Settings
 from dynamo_reports.connection import Connection
-from dynamo_reports.demo.server import EmbeddedDynamo
 from dynamo_reports.exceptions import ParameterError, ReadOnlyError
 from dynamo_reports.systems.base import create_table
 from dynamo_reports.systems.solanashares import (
@@ -60,22 +58,10 @@ class FakeClock:
         return self.now
 
 
-@pytest.fixture(scope="module")
-def server():
-    settings = Settings(source="demo", env="t000", tables={"solanashares": "solanashares-t000"})
-    with EmbeddedDynamo(seed=False, settings=settings) as embedded:  # requests applied atomically, as DynamoDB does
-        yield embedded
-
-
 @pytest.fixture
-def conn(server) -> Connection:
-    return server.connect()
-
-
-@pytest.fixture
-def private_conn(server) -> Connection:
+def private_conn(dynamo) -> Connection:
     """A connection whose participants table is new and empty (exact GLOBAL#STATS figures)."""
-    settings = server.settings.with_(tables={"solanashares": f"solanashares-private-{next(_ids)}"})
+    settings = dynamo.settings.with_(tables={"solanashares": f"solanashares-private-{next(_ids)}"})
     connection = Connection(settings)
     create_table(connection, PARTICIPANTS)
     connection.meter.reset()
@@ -371,10 +357,10 @@ def test_wallet_of_another_user_is_refused(conn):
         repo.create_participant(new_user(), wallet, 1)                         # warm cache
 
 
-def test_read_only_connection_refuses_writes_and_keeps_the_caches(server, conn):
+def test_read_only_connection_refuses_writes_and_keeps_the_caches(dynamo, conn):
     user, wallet = new_user(), new_wallet()
     ParticipantRepository(conn).create_participant(user, wallet, 2)
-    ro = server.connect(read_only=True)
+    ro = dynamo.connect(read_only=True)
     repo = ParticipantRepository(ro)
     cached = repo.find_participant_by_wallet(wallet)
     repo.global_stats()
@@ -422,7 +408,7 @@ def test_50_concurrent_updates_lose_nothing(private_conn):
     assert len(participants) == 50
 
 
-def test_concurrent_writers_on_shared_participants(server, private_conn):
+def test_concurrent_writers_on_shared_participants(private_conn):
     """5 repositories (as 5 bot processes) x 10 threads update the same 5 participants.
 
     Every participant ends with one of the amounts written to it; whichever wins,

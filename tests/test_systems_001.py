@@ -13,9 +13,7 @@ import pytest
 
 from dynamo_reports import reads
 from dynamo_reports.codec import item_to_wire
-from dynamo_reports.config import Settings
 from dynamo_reports.connection import Connection
-from dynamo_reports.demo.server import EmbeddedDynamo
 from dynamo_reports.exceptions import DynamoReportsError, ParameterError, ReadOnlyError
 from dynamo_reports.systems.base import create_table
 from dynamo_reports.systems.discord_config import (
@@ -50,22 +48,10 @@ class FakeClock:
         return self.now
 
 
-@pytest.fixture(scope="module")
-def server():
-    settings = Settings(source="demo", env="t001", tables={"discord_config": "discord-config-t001"})
-    with EmbeddedDynamo(seed=False, settings=settings) as embedded:
-        yield embedded
-
-
 @pytest.fixture
-def conn(server) -> Connection:
-    return server.connect()
-
-
-@pytest.fixture
-def private_conn(server) -> Connection:
+def private_conn(dynamo) -> Connection:
     """A connection whose config table is new and empty (exact warm-up figures)."""
-    settings = server.settings.with_(tables={"discord_config": f"discord-config-private-{next(_ids)}"})
+    settings = dynamo.settings.with_(tables={"discord_config": f"discord-config-private-{next(_ids)}"})
     connection = Connection(settings)
     create_table(connection, CONFIG)
     connection.meter.reset()
@@ -332,7 +318,7 @@ def test_add_refuses_an_existing_channel(conn):
     assert repo.get_channel_config(channel).tag_type == "ROLE"
 
 
-def test_failed_writes_leave_the_caches_unchanged(server, private_conn):
+def test_failed_writes_leave_the_caches_unchanged(private_conn):
     layout = load_guilds(private_conn, guilds=2, channels_per_guild=2)
     guild = next(iter(layout))
     read_only = Connection(private_conn.settings, read_only=True)
