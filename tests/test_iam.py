@@ -87,11 +87,12 @@ def test_env_project_and_region_options(capsys):
 
 
 def test_report_operations_are_the_reads_the_library_calls():
-    """Every read operation named in a ``.call("...")`` of the library is granted; ListTables is only
-    the reachability check of a non-AWS endpoint and the table listing of `tables --create`."""
+    """Every read operation named in a ``.call("...")`` or ``.read("...")`` of the library is granted;
+    ListTables is only the reachability check of a non-AWS endpoint and the table listing of
+    `tables --create`."""
     called: set[str] = set()
     for path in (ROOT / "lib" / "dynamo_reports").rglob("*.py"):
-        called.update(re.findall(r'\.call\(\s*"(\w+)"', path.read_text()))
+        called.update(re.findall(r'\.(?:call|read)\(\s*"(\w+)"', path.read_text()))
     reads = (called & READ_ONLY_OPERATIONS) - {"ListTables"}
     reads |= {"Query", "Scan"}  # reads.query / reads.scan pass the operation as a variable
     assert reads == set(REPORT_OPERATIONS)
