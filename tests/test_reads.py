@@ -1,7 +1,6 @@
 """reads over HTTP against the embedded moto server, plus stubbed edge cases."""
 
 import itertools
-import uuid
 
 import pytest
 from boto3.dynamodb.conditions import Attr, Key
@@ -23,7 +22,7 @@ _counter = itertools.count()
 
 
 def _make_table(conn) -> str:
-    name = f"test-reads-{uuid.uuid4().hex[:10]}"
+    name = f"test-reads-{next(_counter)}"
     conn.call("CreateTable", TableName=name, BillingMode="PAY_PER_REQUEST",
               AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
                                     {"AttributeName": "sk", "AttributeType": "S"}],
@@ -39,8 +38,7 @@ def _write(conn, table, items):
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(n=st.integers(0, 150), payload=st.integers(1, 3000), page=st.integers(1, 40), segments=st.integers(1, 6))
-def test_pagination_reads_every_item_exactly_once(dynamo, n, payload, page, segments):
-    conn = dynamo.connect()
+def test_pagination_reads_every_item_exactly_once(conn, n, payload, page, segments):
     table = _make_table(conn)
     # Two partitions: "A" gets every even item, "B" every odd one.
     items = [{"pk": "A" if i % 2 == 0 else "B", "sk": f"{i:05d}", "blob": "x" * payload} for i in range(n)]

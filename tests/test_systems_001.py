@@ -118,13 +118,13 @@ def test_after_warm_up_10000_lookups_make_zero_requests(private_conn):
 
 
 def test_warm_up_reads_every_page_exactly_once(private_conn):
-    """3,000 channels of ~1.2 KB (~3.6 MB): several 1 MB scan pages, every item once."""
+    """360 channels of ~10.2 KB (~3.7 MB): several 1 MB scan pages, every item once."""
     guilds = [snowflake() for _ in range(30)]
     items = []
-    for n in range(3000):
+    for n in range(360):
         guild = guilds[n % 30]
         channel = str(2_000_000_000_000_000_000 + n)
-        items.append(channel_item(guild, channel, {**CONFIG_A, "tagId": 1, "note": "x" * 1000}))
+        items.append(channel_item(guild, channel, {**CONFIG_A, "tagId": 1, "note": "x" * 10_000}))
     batch_put(private_conn, items)
     repo = ChannelConfigRepository(private_conn)
     private_conn.meter.reset()
@@ -132,16 +132,16 @@ def test_warm_up_reads_every_page_exactly_once(private_conn):
     summary = repo.warm_up()
 
     scans = [r for r in private_conn.meter.records if r.operation == "Scan"]
-    # An item is ~1.2 KB (the 1,000-byte note + ~200 bytes of keys, names and fields), so
-    # 3,000 items are ~3.6 MB; a Scan page stops at 1 MB: 3 full pages + the rest = 4 pages.
+    # An item is ~10.2 KB (the 10,000-byte note + ~200 bytes of keys, names and fields): about
+    # 102 fit in a 1 MB Scan page, so 360 items (~3.7 MB) are 3 full pages + the rest = 4 pages.
     assert summary["pages"] == len(scans) == 4
-    assert sum(r.items_returned for r in scans) == 3000        # every item read once, no duplicate
-    assert summary["items"] == summary["channels"] == 3000
-    assert len(repo.channel_cache) == 3000
+    assert sum(r.items_returned for r in scans) == 360         # every item read once, no duplicate
+    assert summary["items"] == summary["channels"] == 360
+    assert len(repo.channel_cache) == 360
     assert sorted(repo.channel_cache.keys()) == sorted(i["channelId"] for i in items)
-    # 30 guilds x 100 channels each, no channel listed twice
+    # 30 guilds x 12 channels each, no channel listed twice
     assert len(repo.guild_channels_cache) == 30
-    assert all(len(repo.channels_of_guild(g)) == len(set(repo.channels_of_guild(g))) == 100 for g in guilds)
+    assert all(len(repo.channels_of_guild(g)) == len(set(repo.channels_of_guild(g))) == 12 for g in guilds)
     assert summary["read_units"] > 0 and summary["duplicate_channels"] == 0
 
 

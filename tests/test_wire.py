@@ -150,7 +150,7 @@ def _parse(operation: str, body: dict, *, wire_path: bool) -> dict:
 
 # -- offline: the decoder and the meter's sizes on generated items ------------------------------
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(_ITEM, max_size=5))
 def test_wire_path_items_are_todays_items_bit_for_bit(items):
     wire = [{"pk": {"S": f"k{i}"}, **item} for i, item in enumerate(items)]
@@ -170,7 +170,7 @@ def test_wire_path_items_are_todays_items_bit_for_bit(items):
     assert [_exact(codec.item_to_python(i)) for i in old["Items"]] == [_exact(i) for i in old_items]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(_ITEM, _ITEM)
 def test_get_and_batch_get_bodies(first, second):
     one = {"pk": {"S": "a"}, **first}
