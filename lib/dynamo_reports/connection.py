@@ -599,8 +599,10 @@ def translate_error(error: Exception, *, operation: str, table: str | None = Non
 
 # -- metering ----------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1 << 16)
 def _number_size(text: str) -> int:
-    """:func:`capacity.number_size` of a wire number, without a Decimal for the plain ones.
+    """:func:`capacity.number_size` of a wire number, without a Decimal for the plain ones
+    (remembered: prices, quantities and timestamps repeat across the items of a table).
 
     A plain decimal (``-0.00120``, ``84123.12``, ``7``) has as many significant digits as it
     has digits once the sign, the point and the leading and trailing zeroes are gone; anything
@@ -631,16 +633,21 @@ def _value_size(wire: Mapping[str, Any]) -> int:
     return capacity.wire_value_size(wire)  # binaries, sets, flags, and whatever is malformed
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def _name_size(name: str) -> int:
+    return len(name.encode("utf-8"))  # attribute names repeat in every item of a table
+
+
 def metered_item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
     """:func:`capacity.wire_item_size` of a wire item (the same number), cheaply: the meter's one
     sizing of each item returned. Strings, plain numbers, maps and lists are sized here;
     every other value by capacity's rules."""
     total = 0
     for name, wire in item.items():
-        total += len(name.encode("utf-8"))
+        total += _name_size(name)
         for tag, raw in wire.items():  # strings and numbers inline: most attributes are
             if tag == "S":
-                total += len(raw.encode("utf-8"))
+                total += len(raw) if raw.isascii() else len(raw.encode("utf-8"))
             elif tag == "N":
                 total += _number_size(raw)
             else:
