@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import logging
 import multiprocessing
 import os
 import re
@@ -76,6 +75,7 @@ from .parameters import COMMON_PARAMETERS, notebook_parameters
 from .registry import REPORTS, ReportDef, get_report
 from .registry import notebooks_dir as default_notebooks_dir
 from .summary import atomic_write_bytes, atomic_write_text, read_summary, to_jsonable
+from .worker import ReportOutcome, run_in_worker, worker_init, worker_log_levels
 
 __all__ = ["ReportOutcome", "RunResult", "run_report", "run_reports", "safe_parameters"]
 
@@ -491,26 +491,6 @@ def run_report(
 
 # -- several reports at once ---------------------------------------------------------------------
 
-@dataclass
-class ReportOutcome:
-    """What one report of :func:`run_reports` gave: its result (a failed run's too, when it got
-    as far as recording one) or the one-line error of a report that failed."""
-
-    report: str
-    seconds: float
-    result: RunResult | None = None
-    #: one line (the :class:`ReportError`'s message); ``None`` for a good run
-    error: str | None = None
-    #: the failed run's directory (its executed notebook is kept there), when it has one
-    run_dir: Path | None = None
-    #: the failure's exception name (a notebook's ``ThrottlingError``, a dead worker's ``BrokenProcessPool``)
-    ename: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
 def _run_one(name: str, output_dir: str, plan: RunPlan, options: Mapping[str, Any]) -> ReportOutcome:
     """One report, its failure caught (a worker process's entry point: everything it returns pickles)."""
     t0 = time.monotonic()
@@ -525,16 +505,6 @@ def _run_one(name: str, output_dir: str, plan: RunPlan, options: Mapping[str, An
     except Exception as exc:  # anything else ends this report only
         return ReportOutcome(name, time.monotonic() - t0, ename=type(exc).__name__,
                              error=f"report {name!r}: {_one_line(f'{type(exc).__name__}: {exc}')}")
-
-
-#: loggers whose levels a worker process takes over from the caller (the CLI quietens some)
-_WORKER_LOGGERS = ("", "traitlets", "papermill", "nbconvert", "dynamo_reports")
-
-
-def _worker_init(levels: Mapping[str, int]) -> None:
-    logging.basicConfig(level=levels.get("", logging.WARNING), format="%(levelname)s %(name)s: %(message)s")
-    for name, level in levels.items():
-        logging.getLogger(name or None).setLevel(level)
 
 
 def _check_jobs(jobs: Any) -> int:
@@ -593,9 +563,8 @@ def _run_pooled(plan: RunPlan, out: str, workers: int, options: Mapping[str, Any
                 started: Callable[[str], None], finished: Callable[[ReportOutcome], None]) -> None:
     """Keep ``workers`` reports running: a report is handed over as a worker frees up, so
     ``started`` is called when it really starts."""
-    levels = {name: logging.getLogger(name or None).level for name in _WORKER_LOGGERS}
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(levels,))
+                               initializer=worker_init, initargs=(worker_log_levels(),))
     waiting = list(plan.names)
     running: dict[Future[ReportOutcome], tuple[str, float]] = {}
     try:
@@ -604,7 +573,7 @@ def _run_pooled(plan: RunPlan, out: str, workers: int, options: Mapping[str, Any
                 name = waiting.pop(0)
                 started(name)
                 try:
-                    running[pool.submit(_run_one, name, out, plan, options)] = (name, time.monotonic())
+                    running[pool.submit(run_in_worker, name, out, plan, options)] = (name, time.monotonic())
                 except Exception as exc:  # the pool broke (a worker was killed): nothing more can run
                     finished(ReportOutcome(name, 0.0, error=f"report {name!r}: not run: {_one_line(exc)}",
                                            ename=type(exc).__name__))
