@@ -137,13 +137,15 @@ def demo_endpoint():
 
 @pytest.fixture(scope="session")
 def demo_reports(tmp_path_factory, demo_endpoint) -> Path:
-    """``dynamo-reports run --all --source demo`` on the shared demo server, once per session.
+    """``dynamo-reports run --all --source demo --jobs 1`` on the shared demo server, once per session.
 
     Every test that inspects a report's default demo run reads this output directory (and must
-    not write into it).
+    not write into it). One report after the other: it is also the reference the parallel run is
+    compared with (``test_parallel_run``), and xdist's other workers have the other cores.
     """
     def produce(out: Path) -> None:
-        result = cli("run", "--all", "--source", "demo", "--endpoint-url", demo_endpoint, "--output-dir", out)
+        result = cli("run", "--all", "--source", "demo", "--endpoint-url", demo_endpoint, "--jobs", "1",
+                     "--output-dir", out)
         if result.code not in (0, 4):  # 4: an alert rule fired; the reports are there
             raise RuntimeError(f"run --all exited {result.code}: {result.err[-3000:]}")
 

@@ -85,13 +85,27 @@ def test_participant_parameter_checks(name, value):
 
 
 def test_default_lookups_largest_wallet_and_second_largest_user():
+    wa, wb, wc, wd = ("A" * 44, "B" * 44, "C" * 44, "D" * 44)  # valid base58 addresses
+    ua, ub, uc, ud = ("111111111111111111", "222222222222222222", "333333333333333333", "444444444444444444")
     participants = pd.DataFrame({"key": ["a", "b", "c", "d"], "amount": [5.0, 9.0, 5.0, 99.0],
                                  "amount_valid": [True, True, True, False],
-                                 "wallet": ["wa", "wb", "wc", "wd"], "user_id": ["ua", "ub", "uc", "ud"]})
+                                 "wallet": [wa, wb, wc, wd], "user_id": [ua, ub, uc, ud]})
     # d is invalid; b (9) is largest, then a and c tie at 5: a first by key
-    assert pr.default_lookups(participants) == [("wallet", "wb"), ("user", "ua")]
+    assert pr.default_lookups(participants) == [("wallet", wb), ("user", ua)]
     assert pr.default_lookups(participants, "", "42") == [("user", "42")]
     assert pr.default_lookups(participants.iloc[:0]) == []
+
+
+def test_default_lookups_skip_malformed_wallets_and_user_ids():
+    """A lookup of a malformed value would fail the report: the next participant's is shown."""
+    participants = pd.DataFrame({"key": ["a", "b", "c"], "amount": [9.0, 5.0, 1.0],
+                                 "amount_valid": [True, True, True],
+                                 "wallet": ["HhCvJSpDjoZRongkiWzA5sUk", "B" * 44, "C" * 44],   # a: 24 chars
+                                 "user_id": ["111111111111111111", "bob", "333333333333333333"]})
+    # wallet: a's is too short -> b's; user: not b (its wallet is shown), a's is a Discord id
+    assert pr.default_lookups(participants) == [("wallet", "B" * 44), ("user", "111111111111111111")]
+    only_bad = participants.assign(wallet="0OIl", user_id="x")  # no valid wallet, no valid id
+    assert pr.default_lookups(only_bad) == []
 
 
 # -- leads ----------------------------------------------------------------------------------------

@@ -50,12 +50,19 @@ def check_parameters(*, top_n: Any, lookup_wallet: Any, lookup_user: Any) -> Non
 
 def default_lookups(participants: pd.DataFrame, lookup_wallet: str = "",
                     lookup_user: str = "") -> list[tuple[str, str]]:
-    """The ``(kind, value)`` lookups to show: the ones asked for, else the largest investor's wallet
-    and the second largest's user id (participants with a valid amount, ties broken by key)."""
+    """The ``(kind, value)`` lookups to show: the ones asked for, else the wallet of the largest
+    investor whose wallet is a valid address, and the user id of the next largest whose id is a
+    Discord id (participants with a valid amount, ties broken by key). Malformed wallets and ids
+    are findings of the data-quality section, never a lookup that would fail the report."""
     asked = ([("wallet", lookup_wallet)] if lookup_wallet else []) + ([("user", lookup_user)] if lookup_user else [])
     if asked:
         return asked
     ranked = participants[participants["amount_valid"]].sort_values(["amount", "key"], ascending=[False, True])
-    demo_wallet = ranked["wallet"].iloc[0] if len(ranked) else ""
-    demo_user = ranked["user_id"].iloc[1] if len(ranked) > 1 else ""
+    wallets = [(position, w) for position, w in enumerate(ranked["wallet"])
+               if isinstance(w, str) and is_valid_wallet(w)]
+    first = wallets[0][0] if wallets else -1
+    users = [u for position, u in enumerate(ranked["user_id"])
+             if position != first and isinstance(u, str) and is_snowflake(u)]
+    demo_wallet = wallets[0][1] if wallets else ""
+    demo_user = users[0] if users else ""
     return [(kind, value) for kind, value in (("wallet", demo_wallet), ("user", demo_user)) if value]
