@@ -1,6 +1,7 @@
 """The dynamo-reports command: tables, seed, demo-server, error handling."""
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -211,3 +212,18 @@ def test_demo_server_stops_on_sigterm():
     finally:
         proc.kill()
     assert proc.returncode == 0 and "stopped" in rest
+
+
+def test_heartbeat_names_the_reports_still_running(capsys):
+    """While a report runs, a line now and then names it; nothing once the runs are over."""
+    import dynamo_reports.cli as cli_module
+
+    running = {"capacity": time.monotonic() - 75}  # started 75 s ago
+    with cli_module._heartbeat(running, every=0.01):
+        deadline = time.monotonic() + 30
+        while "still running" not in (seen := capsys.readouterr().out) and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert re.search(r"^  … still running: capacity for 1 min 1\d s$", seen, re.M), seen
+    capsys.readouterr()
+    time.sleep(0.1)
+    assert capsys.readouterr().out == ""  # stopped with the runs

@@ -19,6 +19,7 @@ when every report has finished; notices and uploads follow it, report by report.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -27,7 +28,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -330,6 +331,31 @@ def _seconds(seconds: float) -> str:
     return f"{minutes} min {secs:02d} s"
 
 
+HEARTBEAT_SECONDS = 15.0
+
+
+@contextlib.contextmanager
+def _heartbeat(running: dict[str, float], every: float = HEARTBEAT_SECONDS) -> Iterator[None]:
+    """While reports run, a line every ``every`` seconds saying which, and for how long, so a
+    long report (a real table's capacity scan) is never a silent terminal."""
+    done = threading.Event()
+
+    def beat() -> None:
+        while not done.wait(every):
+            now = time.monotonic()
+            busy = ", ".join(f"{name} for {_seconds(now - since)}" for name, since in list(running.items()))
+            if busy:
+                print(f"  … still running: {busy}", flush=True)
+
+    thread = threading.Thread(target=beat, name="dynamo-reports-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=5)
+
+
 def _run_planned(plan: RunPlan, output_dir: str, *, channels: Sequence[Channel] = (),
                  publisher: Publisher | None = None, jobs: int = 1) -> int:
     from .delivery.after_run import deliver
@@ -339,13 +365,16 @@ def _run_planned(plan: RunPlan, output_dir: str, *, channels: Sequence[Channel] 
     started_all = time.monotonic()
     total = len(plan.names)
     begun: list[str] = []
+    running: dict[str, float] = {}  # report -> when it started, while it runs (for the heartbeat)
 
     def on_start(name: str) -> None:
         begun.append(name)
+        running[name] = time.monotonic()
         print(f"[{len(begun)}/{total}] {name}: running…", flush=True)
 
     def on_end(outcome: ReportOutcome) -> None:
         nonlocal alerts
+        running.pop(outcome.report, None)
         name, took = outcome.report, _seconds(outcome.seconds)
         if outcome.ok and outcome.result is not None:
             print(f"{name}: {outcome.result.html_path} ({took})", flush=True)
@@ -357,7 +386,8 @@ def _run_planned(plan: RunPlan, output_dir: str, *, channels: Sequence[Channel] 
             print(f"dynamo-reports: {name}: FAILED after {took}: {redact_text(outcome.error or '')}{where}",
                   file=sys.stderr, flush=True)
 
-    outcomes = run_reports(plan, output_dir, jobs=jobs, on_start=on_start, on_end=on_end)
+    with _heartbeat(running):
+        outcomes = run_reports(plan, output_dir, jobs=jobs, on_start=on_start, on_end=on_end)
     for outcome in outcomes if channels or publisher is not None else ():  # after the index: it is uploaded too
         run_dir = outcome.result.run_dir if outcome.result is not None else outcome.run_dir
         error = None if outcome.ok else redact_text(outcome.error or "")
@@ -370,8 +400,8 @@ def _run_planned(plan: RunPlan, output_dir: str, *, channels: Sequence[Channel] 
             print(f"{outcome.report}: published {redact_text(done.link)}")
     if len(outcomes) > 1:
         print("times: " + ", ".join(f"{o.report} {_seconds(o.seconds)}{'' if o.ok else ' FAILED'}" for o in outcomes))
-    running = f", {min(jobs, total)} at once" if len(outcomes) > 1 else ""
-    print(f"total: {_seconds(time.monotonic() - started_all)} for {len(outcomes)} report(s){running}", flush=True)
+    at_once = f", {min(jobs, total)} at once" if len(outcomes) > 1 else ""
+    print(f"total: {_seconds(time.monotonic() - started_all)} for {len(outcomes)} report(s){at_once}", flush=True)
     index = Path(output_dir) / "index.html"
     if index.exists():
         print(f"index: {index.resolve()}")
