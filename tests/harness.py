@@ -32,6 +32,16 @@ DEMO_ENDPOINT_VARIABLE = "DYNAMO_REPORTS_TEST_DEMO_ENDPOINT"
 DEMO_ENVIRONMENT = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo", "DYNAMO_REPORTS_PROGRESS": "0"}
 
 
+def stop_process(proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Ask a child process to end (SIGTERM); kill it if it has not within ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 class DemoServerProcess:
     """``dynamo-reports demo-server --port 0`` in a subprocess, ready when it says so."""
 
@@ -52,12 +62,7 @@ class DemoServerProcess:
         return Path(self.log.name).read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
         self.log.close()
         os.unlink(self.log.name)
 

@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 
 from dynamo_reports.reporting.registry import available_reports
+from harness import stop_process
 
 websocket = pytest.importorskip("websocket")
 pytestmark = pytest.mark.kernel
@@ -178,12 +179,7 @@ class Browser:
             if getattr(self, "ws", None) is not None:
                 self.ws.close()
         finally:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            stop_process(self.proc)
 
 
 @pytest.fixture(scope="session")
