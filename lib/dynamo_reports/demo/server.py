@@ -69,6 +69,9 @@ class _MotoServer:
         )
         from werkzeug.serving import make_server
 
+        from .serializer import install as install_serializer
+
+        install_serializer()  # attribute values written in one pass, not moto's shape walk (demo/serializer.py)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as socketserver does
