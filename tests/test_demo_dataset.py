@@ -792,3 +792,95 @@ def test_load_gives_up_with_a_clear_error():
 
     with pytest.raises(DynamoReportsError, match="unprocessed"):
         ds.load_demo_dataset(Stuck(), tables=["lists"], max_attempts=2)
+
+
+# -- the embedded server's in-process set-up ------------------------------------------------------------
+
+def _full_scan(conn, table: str) -> list[dict]:
+    """Every item of ``table`` in wire form, page after page, as the server returns them over HTTP."""
+    items, more = [], {}
+    while True:
+        page = conn.call("Scan", TableName=table, **more)
+        items += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return items
+        more = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
+
+
+def _table_shape(conn, table: str) -> dict:
+    """What DescribeTable / DescribeTimeToLive say of a table, without its name, ARN, id and creation time."""
+    t = conn.call("DescribeTable", TableName=table)["Table"]
+    indexes = sorted(({k: i.get(k) for k in ("IndexName", "KeySchema", "Projection")}
+                      for i in t.get("GlobalSecondaryIndexes", [])), key=lambda i: i["IndexName"])
+    ttl = conn.call("DescribeTimeToLive", TableName=table)["TimeToLiveDescription"]
+    return {"keys": t["KeySchema"], "attributes": sorted(t["AttributeDefinitions"], key=lambda a: a["AttributeName"]),
+            "indexes": indexes, "billing": t.get("BillingModeSummary", {}).get("BillingMode"),
+            "status": t["TableStatus"], "count": t["ItemCount"], "ttl": ttl}
+
+
+def test_in_process_set_up_stores_what_batch_write_item_over_http_stores(moto_server, data, monkeypatch):
+    # Two regions of this process's moto (one state per region): in one the tables are created and
+    # the dataset written as `dynamo-reports seed` does it, CreateTable + BatchWriteItem over HTTP,
+    # through moto's own item code; in the other as EmbeddedDynamo.start() does it (moto's
+    # handlers called in this process, linear item sizing). Read back over HTTP, both hold the
+    # same items, attribute for attribute and in the same order, and the same table shapes.
+    from moto.dynamodb.models.dynamo_type import Item
+
+    from dynamo_reports.connection import Connection
+    from dynamo_reports.demo.server import _InProcessSetup, make_moto_item_sizing_linear
+    from dynamo_reports.systems import create_tables
+
+    make_moto_item_sizing_linear()
+    linear = Item.__init__
+    monkeypatch.setattr(Item, "__init__", linear._dynamo_reports_original)  # moto's own, for the HTTP side
+    over_http = Connection(moto_server.settings.with_(region="eu-north-1"))
+    create_tables(over_http, ALL_TABLES)
+    ds.load_demo_dataset(over_http)
+    monkeypatch.setattr(Item, "__init__", linear)
+    setup = _InProcessSetup(moto_server.settings.with_(region="eu-south-1"))
+    setup.create_tables(ALL_TABLES)
+    assert ds.load_demo_dataset(setup) == {t: len(v) for t, v in data.items()}
+    in_process = Connection(moto_server.settings.with_(region="eu-south-1"))
+    for spec in ALL_TABLES:
+        name = over_http.table_name(spec.logical)
+        want = _full_scan(over_http, name)
+        assert len(want) == len(data[spec.logical]), spec.logical
+        assert _full_scan(in_process, name) == want, spec.logical
+        assert _table_shape(in_process, name) == _table_shape(over_http, name), spec.logical
+
+
+def test_in_process_set_up_keeps_existing_tables_and_refuses_other_operations(moto_server):
+    from dynamo_reports.demo.server import _InProcessSetup
+    from dynamo_reports.exceptions import DynamoDBRequestError, ParameterError
+
+    setup = _InProcessSetup(moto_server.settings.with_(region="eu-central-2"))
+    lists = [s for s in ALL_TABLES if s.logical == "lists"]
+    setup.create_tables(lists)
+    setup.create_tables(lists)  # moto's state is per process: a second server finds the table there
+    with pytest.raises(ParameterError, match="operation"):
+        setup.call("DeleteTable", TableName=setup.table_name("lists"))
+    with pytest.raises(DynamoDBRequestError) as caught:  # moto's error, with AWS's code
+        setup.call("BatchWriteItem", RequestItems={"no-such-table": [{"PutRequest": {"Item": {"x": {"S": "1"}}}}]})
+    assert caught.value.code == "ResourceNotFoundException"
+
+
+@pytest.mark.parametrize("linear", [False, True], ids=["moto", "linear"])
+def test_item_size_limit_is_the_same_with_linear_sizing(linear):
+    # moto refuses an item whose attribute names (UTF-8 bytes) and values (DynamoType.size: a
+    # string's UTF-8 bytes) add up to more than 405,000. Item {"pk": "k", "blob": "x" * n}:
+    # 2 + 1 + 4 + n bytes, so n = 404,993 is exactly at the limit and n = 404,994 one byte over.
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    from dynamo_reports.demo.server import make_moto_item_sizing_linear
+
+    make_moto_item_sizing_linear()
+    init = Item.__init__ if linear else Item.__init__._dynamo_reports_original
+    item = object.__new__(Item)
+    init(item, DynamoType({"S": "k"}), None, {"pk": {"S": "k"}, "blob": {"S": "x" * 404_993}})
+    assert list(item.attrs) == ["pk", "blob"] and item.attrs["blob"].value == "x" * 404_993
+    with pytest.raises(ItemSizeTooLarge):
+        init(object.__new__(Item), DynamoType({"S": "k"}), None, {"pk": {"S": "k"}, "blob": {"S": "x" * 404_994}})
+    # two-byte characters count twice: "é" * 202,497 is 404,994 bytes, over by one
+    with pytest.raises(ItemSizeTooLarge):
+        init(object.__new__(Item), DynamoType({"S": "k"}), None, {"pk": {"S": "k"}, "blob": {"S": "é" * 202_497}})

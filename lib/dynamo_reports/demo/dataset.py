@@ -1212,11 +1212,14 @@ def _clean(value: Any) -> Any:
 
 
 def build_demo_dataset() -> dict[str, list[dict]]:
-    """Logical table name -> items (Python form: Decimal numbers, sets for string sets)."""
+    """Logical table name -> items (Python form: Decimal numbers, sets for string sets).
+
+    A new build at each call: the caller may change it."""
     return _build()[0]
 
 
-ANOMALIES: list[Anomaly] = _build()[1]
+#: the build made at import (for ANOMALIES), also what load_demo_dataset writes: never changed
+_IMPORT_BUILD, ANOMALIES = _build()
 ANOMALIES_BY_NAME: dict[str, Anomaly] = {a.name: a for a in ANOMALIES}
 
 
@@ -1234,7 +1237,7 @@ def load_demo_dataset(conn: Any, *, tables: Any = None, max_attempts: int = 8) -
     from ..codec import item_to_wire
     from ..exceptions import DynamoReportsError
 
-    data = build_demo_dataset()
+    data = _IMPORT_BUILD  # read only: a second build would cost as much as the whole in-process seed
     wanted = TABLE_ORDER if tables is None else tuple(tables)
     counts: dict[str, int] = {}
     for logical in wanted:
