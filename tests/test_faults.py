@@ -4,17 +4,15 @@ A small HTTP proxy on 127.0.0.1 stands between the client and the moto server an
 chosen requests with DynamoDB's throttling error (HTTP 400, ``ProvisionedThroughputExceeded
 Exception``), the way DynamoDB does; every other request goes through unchanged. Backoff is
 shortened in-process (``RETRY_MAX_BACKOFF``) so the retry *counts* are tested without the wait;
-the subprocess tests keep the real settings and are bounded by their ``timeout``.
+the timeout tests give the connection a short ``read_timeout`` (its parameter), except the CLI
+test, which keeps the real settings and is bounded by its own deadline.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
-import random
 import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,7 +25,10 @@ from dynamo_reports.config import Settings
 from dynamo_reports.connection import Connection
 from dynamo_reports.demo.server import EmbeddedDynamo
 from dynamo_reports.exceptions import EndpointError, ThrottlingError
-from fakes import reply
+from dynamo_reports.systems import create_table
+from dynamo_reports.systems.trading import TRADES
+from fakes import reply, serve
+from harness import CliResult, cli
 from shared import unique_id
 
 THROTTLE_BODY = json.dumps({
@@ -51,6 +52,7 @@ class ThrottlingProxy:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # see fakes.reply: no 40 ms stall per answer
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -80,7 +82,7 @@ class ThrottlingProxy:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=serve, args=(self._server,), daemon=True)
         self._thread.start()
 
     def close(self) -> None:
@@ -90,8 +92,21 @@ class ThrottlingProxy:
 
 
 @pytest.fixture(scope="module")
-def moto(dynamo) -> EmbeddedDynamo:
-    return dynamo  # this module's tables, behind the proxy
+def moto(moto_server, _fresh_moto) -> EmbeddedDynamo:
+    """The moto server behind the proxies, with the one table these tests read (trades)."""
+    create_table(moto_server.connect(), TRADES)
+    return moto_server
+
+
+@pytest.fixture(scope="module")
+def trades(moto) -> tuple[str, list[dict]]:
+    """Four trades, written once for the module: (table, their keys). The tests only read them."""
+    conn = moto.connect()
+    table = conn.table_name("trades")
+    keys = [{"pk": unique_id("TRADE#"), "sk": "METADATA"} for _ in range(4)]
+    for key in keys:
+        conn.call("PutItem", TableName=table, Item=codec.item_to_wire({**key, "symbol": "BTCUSDT"}))
+    return table, keys
 
 
 @pytest.fixture
@@ -109,25 +124,16 @@ def proxy(moto) -> Iterator[Callable[[Callable[[int, str], bool]], ThrottlingPro
 
 @pytest.fixture
 def quick_backoff(monkeypatch) -> None:
-    monkeypatch.setattr(connection, "RETRY_MAX_BACKOFF", 0.01)
+    monkeypatch.setattr(connection, "RETRY_MAX_BACKOFF", 0.001)  # no product parameter for it (yet)
 
 
 def _through(p: ThrottlingProxy, moto: EmbeddedDynamo, *, read_only: bool = True) -> Connection:
     return Connection(Settings(source="aws", endpoint_url=p.url), read_only=read_only)
 
 
-def _seed_trades(moto: EmbeddedDynamo, n: int) -> tuple[str, list[dict]]:
-    conn = moto.connect()
-    table = conn.table_name("trades")
-    keys = [{"pk": unique_id("TRADE#"), "sk": "METADATA"} for _ in range(n)]
-    for key in keys:
-        conn.call("PutItem", TableName=table, Item=codec.item_to_wire({**key, "symbol": "BTCUSDT"}))
-    return table, keys
-
-
-def test_eleven_throttles_in_a_row_are_retried_and_counted(moto, proxy, quick_backoff):
+def test_eleven_throttles_in_a_row_are_retried_and_counted(moto, trades, proxy, quick_backoff):
     """The issue's failing case was 6 throttles in a row (5 attempts); 11 in a row now succeed."""
-    table, keys = _seed_trades(moto, 1)
+    table, keys = trades
     p = proxy(lambda n, op: op == "GetItem" and n < 11)
     conn = _through(p, moto)
     item = conn.call("GetItem", TableName=table, Key=codec.item_to_wire(keys[0]))["Item"]
@@ -138,8 +144,8 @@ def test_eleven_throttles_in_a_row_are_retried_and_counted(moto, proxy, quick_ba
     assert conn.meter.totals()["throttled"] == 11
 
 
-def test_full_throttling_fails_after_twelve_attempts(moto, proxy, quick_backoff):
-    table, keys = _seed_trades(moto, 1)
+def test_full_throttling_fails_after_twelve_attempts(moto, trades, proxy, quick_backoff):
+    table, keys = trades
     p = proxy(lambda n, op: True)
     conn = _through(p, moto)
     with pytest.raises(ThrottlingError) as e:
@@ -151,25 +157,38 @@ def test_full_throttling_fails_after_twelve_attempts(moto, proxy, quick_backoff)
     assert record.throttled == 12 and record.error == "ProvisionedThroughputExceededException"
 
 
-def test_thirty_percent_throttling_never_fails_a_read(moto, proxy, quick_backoff):
-    """200 reads at 30 % throttling (fixed seed): every one answers; every throttle is metered."""
-    table, keys = _seed_trades(moto, 20)
-    rng = random.Random(20250301)
-    p = proxy(lambda n, op: rng.random() < 0.30)
+def test_thirty_percent_throttling_never_fails_a_read(moto, trades, proxy, quick_backoff):
+    """Under 30 % throttling a read meets k throttles in a row before it goes through (probability
+    0.3**k * 0.7); 12 attempts survive every k up to 11 and fail only at 12 in a row (0.3**12, about
+    5e-7 a read: ``test_full_throttling_fails_after_twelve_attempts``). Instead of sampling 30 % at
+    random (200 reads met k = 0..4 or so), every k = 0..11 is forced, Query and GetItem in turn: no
+    read fails, each is retried exactly k times, and every throttle is metered on its read.
+
+    Each k once, not once per operation: botocore's retry quota (500 per client; a throttled retry
+    takes 5, a read that succeeds after retries gives 5 back) would run dry on 2 x (5 x 66 - 5 x 11)
+    = 550. At a random 30 % it does not: a read takes 5 x 0.3/0.7 = 2.14 on average and gives back
+    0.7 x 1 + 0.3 x 5 = 2.2."""
+    table, keys = trades
+    # read k (k = 0..11): a Query (k even) or a GetItem (k odd) of keys[k % 4], throttled k times first
+    reads = [("Query" if k % 2 == 0 else "GetItem", keys[k % 4], k) for k in range(12)]
+    schedule = [n < k for _, _, k in reads for n in range(k + 1)]  # k throttles, then through
+    p = proxy(lambda n, op: schedule[n])
     conn = _through(p, moto)
-    for i in range(200):
-        key = keys[i % len(keys)]
-        if i % 2:
+    for operation, key, _ in reads:
+        if operation == "GetItem":
             got = conn.call("GetItem", TableName=table, Key=codec.item_to_wire(key))
-            assert "Item" in got
+            assert got["Item"]["pk"] == {"S": key["pk"]}
         else:
             got = conn.call("Query", TableName=table, KeyConditionExpression="pk = :p",
                             ExpressionAttributeValues={":p": {"S": key["pk"]}})
-            assert got["Count"] == 1
-    assert p.throttled > 30  # the fake did throttle (200 * 0.3 / 0.7, about 86, expected)
-    assert conn.meter.totals()["requests"] == 200
-    assert conn.meter.totals()["throttled"] == p.throttled
-    assert p.requests == 200 + p.throttled
+            assert [i["pk"] for i in got["Items"]] == [{"S": key["pk"]}]
+    # by hand: 0 + 1 + ... + 11 = 66 throttles, 12 + 66 = 78 requests; read k's operation sent k + 1
+    # times in a row
+    assert p.throttled == 66 and p.requests == 78
+    assert p.operations == [op for op, _, k in reads for _ in range(k + 1)]
+    assert [(r.operation, r.throttled, r.error) for r in conn.meter.records] == [(op, k, None) for op, _, k in reads]
+    assert conn.meter.totals()["requests"] == 12
+    assert conn.meter.totals()["throttled"] == 66
 
 
 def test_full_throttling_is_exit_3_naming_throttling(moto, proxy, quick_backoff, tmp_path, capsys):
@@ -187,7 +206,7 @@ def silent_endpoint() -> Iterator[tuple[str, list[socket.socket]]]:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
-    listener.settimeout(0.5)
+    listener.settimeout(0.05)  # how often the accept loop looks at ``done`` (the teardown waits for it)
     accepted: list[socket.socket] = []
     done = threading.Event()
 
@@ -208,10 +227,9 @@ def silent_endpoint() -> Iterator[tuple[str, list[socket.socket]]]:
     listener.close()
 
 
-def test_silent_endpoint_is_tried_twice_then_an_endpoint_error(silent_endpoint, monkeypatch):
+def test_silent_endpoint_is_tried_twice_then_an_endpoint_error(silent_endpoint):
     url, accepted = silent_endpoint
-    monkeypatch.setattr(connection, "READ_TIMEOUT", 0.3)
-    conn = Connection(Settings(source="aws", endpoint_url=url))
+    conn = Connection(Settings(source="aws", endpoint_url=url), read_timeout=0.3)
     with pytest.raises(EndpointError) as e:
         conn.call("ListTables", Limit=1)
     assert "cannot reach" in str(e.value)
@@ -219,11 +237,18 @@ def test_silent_endpoint_is_tried_twice_then_an_endpoint_error(silent_endpoint, 
 
 
 def test_silent_endpoint_fails_the_cli_within_20_seconds(silent_endpoint, tmp_path):
-    """The real settings, in a subprocess: bounded by its timeout (20 s), exit 3, one line."""
+    """The real settings (the pre-flight check's PROBE_READ_TIMEOUT, 2 x 5 s), in-process on a
+    thread of its own, bounded by a 20 s deadline: exit 3, one line. (The CLI has no parameter
+    for that timeout, so this test waits the real 10 s.)"""
     url, accepted = silent_endpoint
-    proc = subprocess.run([sys.executable, "-m", "dynamo_reports", "run", "pnl", "--source", "aws",
-                           "--endpoint-url", url, "--output-dir", str(tmp_path / "out")],
-                          capture_output=True, text=True, timeout=20)
-    assert proc.returncode == 3
-    assert proc.stderr.count("\n") == 1 and "cannot reach" in proc.stderr and "Traceback" not in proc.stderr
+    results: list[CliResult] = []
+    thread = threading.Thread(target=lambda: results.append(cli("run", "pnl", "--source", "aws", "--endpoint-url",
+                                                                url, "--output-dir", tmp_path / "out")),
+                              daemon=True)
+    thread.start()
+    thread.join(timeout=20)
+    assert not thread.is_alive(), "the CLI was still waiting for the silent endpoint after 20 s"
+    [result] = results
+    assert result.code == 3
+    assert result.err.count("\n") == 1 and "cannot reach" in result.err and "Traceback" not in result.err
     assert len(accepted) == 2
