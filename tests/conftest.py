@@ -19,7 +19,16 @@ from pathlib import Path
 
 import pytest
 
-from harness import DEMO_ENDPOINT_VARIABLE, DemoServerProcess, cli, shared_once
+from harness import (
+    DEMO_ENDPOINT_VARIABLE,
+    DEMO_RUN_OK,
+    DEMO_RUN_VARIABLE,
+    DemoServerProcess,
+    cli,
+    demo_run_command,
+    shared_once,
+    wait_for_demo_run,
+)
 
 collect_ignore_glob = ["fixtures/*"]
 
@@ -37,10 +46,20 @@ KERNEL_FIXTURES = {"demo_endpoint", "demo_reports"}
 
 
 def pytest_collection_modifyitems(items):
-    """A test that uses the seeded demo server or its report runs needs kernels: mark it ``kernel``."""
+    """A test that uses the seeded demo server or its report runs needs kernels: mark it ``kernel``.
+
+    The modules that read the session's demo run go last (stable order otherwise): under
+    ``make test`` that run started in the background with the session, and by the time xdist
+    hands these modules out it has ended, so no worker sits waiting for it.
+    """
+    waiting = set()
     for item in items:
-        if KERNEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if KERNEL_FIXTURES & fixtures:
             item.add_marker(pytest.mark.kernel)
+        if "demo_reports" in fixtures:
+            waiting.add(item.module.__name__ if getattr(item, "module", None) else item.nodeid)
+    items.sort(key=lambda item: getattr(item, "module", None) is not None and item.module.__name__ in waiting)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -141,12 +160,17 @@ def demo_reports(tmp_path_factory, demo_endpoint) -> Path:
 
     Every test that inspects a report's default demo run reads this output directory (and must
     not write into it). One report after the other: it is also the reference the parallel run is
-    compared with (``test_parallel_run``), and xdist's other workers have the other cores.
+    compared with (``test_parallel_run``). Under ``make test`` the root conftest started it in the
+    background when the session began (the modules using it are scheduled last, see
+    :func:`pytest_collection_modifyitems`); otherwise the first worker to need it runs it.
     """
+    started = os.environ.get(DEMO_RUN_VARIABLE)
+    if started:
+        return wait_for_demo_run(started)
+
     def produce(out: Path) -> None:
-        result = cli("run", "--all", "--source", "demo", "--endpoint-url", demo_endpoint, "--jobs", "1",
-                     "--output-dir", out)
-        if result.code not in (0, 4):  # 4: an alert rule fired; the reports are there
+        result = cli(*demo_run_command(demo_endpoint, out)[3:])
+        if result.code not in DEMO_RUN_OK:
             raise RuntimeError(f"run --all exited {result.code}: {result.err[-3000:]}")
 
     return shared_once(tmp_path_factory, "demo-reports", produce)

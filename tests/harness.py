@@ -5,6 +5,9 @@ Used by the root ``conftest.py`` (nbval harness) and ``tests/conftest.py`` (fixt
 - :class:`DemoServerProcess`: one ``dynamo-reports demo-server`` in its own process, seeded once
   with the demo dataset. Its moto state is separate from the in-process servers the unit tests
   reset between modules, and nothing writes to it: every reader sees the same 2,198 items.
+- :class:`BackgroundDemoRun`: the session's ``run --all --source demo`` started by the root
+  conftest as soon as the demo server is up, in its own process, so it runs while the workers
+  run other tests; the ``demo_reports`` fixture waits for it (:func:`wait_for_demo_run`).
 - :func:`shared_once`: a directory filled once per session by whichever pytest-xdist worker
   gets there first (a file lock), reused by the others; without xdist, once per process.
 - :func:`cli`: ``dynamo-reports ARGS`` in-process through ``cli.main`` (no interpreter start),
@@ -29,6 +32,8 @@ from pathlib import Path
 from unittest import mock
 
 DEMO_ENDPOINT_VARIABLE = "DYNAMO_REPORTS_TEST_DEMO_ENDPOINT"
+#: set by the root conftest when it started the session's demo run: the run's output directory
+DEMO_RUN_VARIABLE = "DYNAMO_REPORTS_TEST_DEMO_RUN"
 DEMO_ENVIRONMENT = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo", "DYNAMO_REPORTS_PROGRESS": "0"}
 
 
@@ -65,6 +70,62 @@ class DemoServerProcess:
         stop_process(self.proc)
         self.log.close()
         os.unlink(self.log.name)
+
+
+def demo_run_command(endpoint_url: str, out: Path) -> list[str]:
+    """``dynamo-reports run --all`` on the demo server, one report after the other (the reference the
+    parallel-run test compares with)."""
+    return [sys.executable, "-m", "dynamo_reports", "run", "--all", "--source", "demo", "--endpoint-url",
+            endpoint_url, "--jobs", "1", "--output-dir", str(out)]
+
+
+#: ``run --all``'s good exit statuses: 0, and 4 (an alert rule fired; the reports are there)
+DEMO_RUN_OK = (0, 4)
+
+
+class BackgroundDemoRun:
+    """The session's demo run in a child process, started at once; its exit status is written to
+    ``<out>.exit`` when it ends (by a small wrapper), so any xdist worker can wait for it."""
+
+    def __init__(self, endpoint_url: str) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="dynamo-reports-demo-run-"))
+        self.out, self.log = self.root / "reports", self.root / "run.log"
+        wrapper = ("import subprocess, sys, pathlib; "
+                   "rc = subprocess.call(sys.argv[2:]); pathlib.Path(sys.argv[1]).write_text(str(rc))")
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen([sys.executable, "-c", wrapper, str(self.root / "exit"),
+                                          *demo_run_command(endpoint_url, self.out)],
+                                         stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **DEMO_ENVIRONMENT},
+                                         start_new_session=True)
+
+    def stop(self) -> None:
+        """End the run if it is still going (its whole process group: the CLI and its kernels too)."""
+        import shutil
+        import signal
+
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def wait_for_demo_run(out: str | Path, *, timeout: float = 1800.0) -> Path:
+    """The output directory of the root conftest's background demo run, once it has ended well."""
+    out = Path(out)
+    status, deadline = out.parent / "exit", time.monotonic() + timeout
+    while not status.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the session's demo run did not end within {timeout:.0f} s")
+        time.sleep(0.25)
+    code = int(status.read_text() or "-1")
+    if code not in DEMO_RUN_OK:
+        log = (out.parent / "run.log").read_text(encoding="utf-8", errors="replace")
+        raise RuntimeError(f"run --all exited {code}: {log[-3000:]}")
+    return out
 
 
 @contextmanager
