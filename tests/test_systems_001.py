@@ -24,6 +24,9 @@ from dynamo_reports.systems.discord_config import (
     ChannelNotFoundError,
     GuildSettings,
     channel_item,
+    settings_item,
+    validate_channel_config,
+    validate_guild_settings,
 )
 
 _ids = itertools.count(1)
@@ -49,10 +52,10 @@ class FakeClock:
 
 
 @pytest.fixture
-def private_conn(dynamo) -> Connection:
-    """A connection whose config table is new and empty (exact warm-up figures)."""
+def private_conn(dynamo, client) -> Connection:
+    """A connection whose config table is new and empty (exact warm-up figures), over the module's client."""
     settings = dynamo.settings.with_(tables={"discord_config": f"discord-config-private-{next(_ids)}"})
-    connection = Connection(settings)
+    connection = Connection(settings, client=client)
     create_table(connection, CONFIG)
     connection.meter.reset()
     return connection
@@ -73,13 +76,15 @@ def batch_put(conn: Connection, items: list[dict]) -> None:
 
 
 def load_guilds(conn: Connection, guilds: int, channels_per_guild: int) -> dict[str, list[str]]:
-    """``guilds`` guilds with settings and ``channels_per_guild`` channels each."""
+    """``guilds`` guilds with settings and ``channels_per_guild`` channels each.
+
+    The items ``put_guild_settings`` and ``add_channel`` would write (the same builders on the
+    same validated fields), 25 per request: the repository's own writes are tested below."""
     layout = {snowflake(): sorted(snowflake() for _ in range(channels_per_guild)) for _ in range(guilds)}
-    repo = ChannelConfigRepository(conn)
-    for guild, channels in layout.items():
-        repo.put_guild_settings(guild, {"timezone": "Europe/Paris"})
-        for channel in channels:
-            repo.add_channel(guild, channel, CONFIG_A)
+    settings = validate_guild_settings({"timezone": "Europe/Paris"})
+    config = validate_channel_config(CONFIG_A)
+    batch_put(conn, [item for guild, channels in layout.items()
+                     for item in [settings_item(guild, settings), *(channel_item(guild, c, config) for c in channels)]])
     return layout
 
 
@@ -118,13 +123,13 @@ def test_after_warm_up_10000_lookups_make_zero_requests(private_conn):
 
 
 def test_warm_up_reads_every_page_exactly_once(private_conn):
-    """360 channels of ~10.2 KB (~3.7 MB): several 1 MB scan pages, every item once."""
-    guilds = [snowflake() for _ in range(30)]
+    """36 channels of ~90.2 KB (~3.2 MB): several 1 MB scan pages, every item once."""
+    guilds = [snowflake() for _ in range(6)]
     items = []
-    for n in range(360):
-        guild = guilds[n % 30]
+    for n in range(36):
+        guild = guilds[n % 6]
         channel = str(2_000_000_000_000_000_000 + n)
-        items.append(channel_item(guild, channel, {**CONFIG_A, "tagId": 1, "note": "x" * 10_000}))
+        items.append(channel_item(guild, channel, {**CONFIG_A, "tagId": 1, "note": "x" * 90_000}))
     batch_put(private_conn, items)
     repo = ChannelConfigRepository(private_conn)
     private_conn.meter.reset()
@@ -132,16 +137,18 @@ def test_warm_up_reads_every_page_exactly_once(private_conn):
     summary = repo.warm_up()
 
     scans = [r for r in private_conn.meter.records if r.operation == "Scan"]
-    # An item is ~10.2 KB (the 10,000-byte note + ~200 bytes of keys, names and fields): about
-    # 102 fit in a 1 MB Scan page, so 360 items (~3.7 MB) are 3 full pages + the rest = 4 pages.
+    # An item is ~90.2 KB (the 90,000-byte note + ~200 bytes of keys, names and fields): 11 fit in
+    # a 1 MB Scan page (11 x 90.2 KB = 992 KB; 12 x 90,000 B = 1,080,000 B is over 1 MB whether
+    # 1 MB means 1,000,000 B, as moto counts, or 1,048,576 B), so 36 items are 11 + 11 + 11 + 3 =
+    # 4 pages. (Few large items: the same pages for a tenth of the items' per-item cost.)
     assert summary["pages"] == len(scans) == 4
-    assert sum(r.items_returned for r in scans) == 360         # every item read once, no duplicate
-    assert summary["items"] == summary["channels"] == 360
-    assert len(repo.channel_cache) == 360
+    assert [r.items_returned for r in scans] == [11, 11, 11, 3]  # every item read once, no duplicate
+    assert summary["items"] == summary["channels"] == 36
+    assert len(repo.channel_cache) == 36
     assert sorted(repo.channel_cache.keys()) == sorted(i["channelId"] for i in items)
-    # 30 guilds x 12 channels each, no channel listed twice
-    assert len(repo.guild_channels_cache) == 30
-    assert all(len(repo.channels_of_guild(g)) == len(set(repo.channels_of_guild(g))) == 12 for g in guilds)
+    # 6 guilds x 6 channels each, no channel listed twice
+    assert len(repo.guild_channels_cache) == 6
+    assert all(len(repo.channels_of_guild(g)) == len(set(repo.channels_of_guild(g))) == 6 for g in guilds)
     assert summary["read_units"] > 0 and summary["duplicate_channels"] == 0
 
 
