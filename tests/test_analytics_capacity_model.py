@@ -6,6 +6,7 @@ tested in tests/test_capacity.py; here: what the model builds on top of them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pandas as pd
@@ -202,6 +203,71 @@ def test_chat_polling_from_the_document():
     with pytest.raises(ValueError):
         cm.access_patterns(cm.TrafficModel(), {"no such pattern": 0.5})
 
+
+
+def test_break_even_of_one_table_worked_out_by_hand():
+    # Only the 004 members table: its one pattern is "member lookup", a GetItem of the 1.5 KB item
+    # (0.5 RRU, eventually consistent), member_lookups_per_day = 100 at scale 1.
+    # Per month at scale s: 100 s x 730/24 days x 0.5 = 1520.83 s RRU; on-demand $0.125 per million
+    # -> $0.00019010 s. Provisioned: RCU = ceil(2 x 1520.83 s / (730 h x 3600 s)), WCU 1 (no writes),
+    # 730 h x ($0.00013 RCU + $0.00065 WCU). Storage costs the same on both modes (0.25 $/GB), so:
+    #   grid i=38, s = 0.1 x 10^(5 x 38/40) = 5623.4: on-demand $1.0690; 6.51 -> 7 RCU -> $1.1388: not yet
+    #   grid i=39, s = 0.1 x 10^4.875   = 7498.9: on-demand $1.4256; 8.68 -> 9 RCU -> $1.3286: break-even
+    # The account: 9 RCU + 1 WCU fit in the free 25 / 25, so provisioned costs $0 from the first grid point.
+    inv = cm.table_inventory(ONE, [ITEM_1_5_KB], as_of=AS_OF)
+    found = cm.break_even_scale(cm.TrafficModel(), {"members": inv}, US_EAST_1)
+    assert found["tables"]["members"] == pytest.approx(0.1 * 10 ** 4.875)
+    assert found["account"] == pytest.approx(0.1)
+    assert found["grid"] == (0.1, 10_000.0, 41)
+
+
+@pytest.fixture(scope="module")
+def demo_inventories():
+    from dynamo_reports.demo.dataset import build_demo_dataset
+    from dynamo_reports.systems import ALL_TABLES
+
+    data = build_demo_dataset()
+    return {spec.logical: cm.table_inventory(spec, data[spec.logical], as_of=AS_OF) for spec in ALL_TABLES}
+
+
+def test_sweeps_sum_as_pandas_sums(demo_inventories):
+    # The sums of units and costs are numpy's (pairwise), as a pandas column's .sum() gives them, not
+    # Python's left-to-right sum: the report's figures must not move in the last digit. The oracle here
+    # is pandas itself on the pattern frame. (This model, 70 users polling every 3 s, 001 half cached,
+    # is one where a left-to-right sum is 1 ulp off at the 5 s poll point.)
+    model = cm.TrafficModel(active_users=70, chat_poll_seconds=3)
+    ratios = {"001 onMessageCreate: channel config": 0.5}
+    sens = cm.sensitivity(model, demo_inventories, US_EAST_1, scale_factors=[3, 300], poll_seconds=[5],
+                          cache_hit_ratios=ratios)
+    points = [model.scaled(3), model.scaled(300), replace(model, chat_poll_seconds=5.0)]
+    rru_price = US_EAST_1["on_demand.read_request_unit"].usd
+    wru_price = US_EAST_1["on_demand.write_request_unit"].usd
+    for row, m in zip(sens.itertuples(), points, strict=True):
+        result = cm.cost_model(m, demo_inventories, US_EAST_1, cache_hit_ratios=ratios)
+        patterns, tables, totals = result["patterns"], result["tables"], result["totals"]
+        for t in tables.itertuples():
+            mine = patterns[patterns["table"] == t.table]
+            assert t.read_units_per_month == float(mine["read_units_per_month"].sum())
+            assert t.write_units_per_month == float(mine["write_units_per_month"].sum())
+        # all on-demand, no free request units: reads = the month's read units x the unit price
+        on_demand = totals["on_demand"]
+        assert on_demand["reads"] == float(tables["read_units_per_month"].sum()) * rru_price
+        assert on_demand["writes"] == float(tables["write_units_per_month"].sum()) * wru_price
+        # and the sweep's point is that model's month
+        assert (row.on_demand, row.provisioned, row.configured, row.cheapest) == (
+            on_demand["total"], totals["provisioned"]["total"], totals["configured"]["total"],
+            totals["cheapest_total_monthly_cost"])
+    # the break-even factor of each table is the first grid point where provisioned <= on-demand
+    found = cm.break_even_scale(model, demo_inventories, US_EAST_1, cache_hit_ratios=ratios, steps=9)
+    expected: dict = {t: None for t in demo_inventories}
+    for i in range(9):
+        factor = 0.1 * (10_000.0 / 0.1) ** (i / 8)
+        tables = cm.cost_model(model.scaled(factor), demo_inventories, US_EAST_1, cache_hit_ratios=ratios)["tables"]
+        for t in tables.itertuples():
+            if expected[t.table] is None and t.monthly_cost_provisioned <= t.monthly_cost_on_demand:
+                expected[t.table] = factor
+    assert found["tables"] == expected
+    assert any(v is not None for v in expected.values()) and any(v is None for v in expected.values())
 
 # -- the cache replay driver -------------------------------------------------------------------------
 

@@ -174,10 +174,11 @@ _SCALAR_FLAG_BYTES = 1  # null and boolean
 
 def _check_count(value: Any, name: str) -> float:
     """Return ``value`` if it is a finite real number >= 0, else raise."""
-    if isinstance(value, bool) or not isinstance(value, (Real, Decimal)):
-        raise DataError(f"{name} must be a number >= 0, got {value!r}")
-    if isinstance(value, Decimal):
-        value = float(value)
+    if type(value) is not float and type(value) is not int:  # the common case skips the ABC checks
+        if isinstance(value, bool) or not isinstance(value, (Real, Decimal)):
+            raise DataError(f"{name} must be a number >= 0, got {value!r}")
+        if isinstance(value, Decimal):
+            value = float(value)
     if math.isnan(value) or math.isinf(value):
         raise DataError(f"{name} must be finite, got {value!r}")
     if value < 0:

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import capacity as cap
@@ -517,14 +518,26 @@ def pattern_units(pattern: AccessPattern, inv: TableInventory) -> dict[str, Any]
             "index_writes": index_writes}
 
 
-def pattern_costs(patterns: Sequence[AccessPattern], inventories: Mapping[str, TableInventory],
-                  prices: Mapping[str, cap.Price]) -> pd.DataFrame:
-    """Per pattern: events, requests, read and write units per month, on-demand cost, peak units/s.
+_PATTERN_COLUMNS = [
+    "system", "table", "pattern", "key", "operation", "index", "events_per_month", "cache_hit_ratio",
+    "requests_per_month", "requests_without_cache_per_month", "items_per_request", "read_units_per_request",
+    "write_units_per_request", "read_units_per_month", "write_units_per_month", "table_write_units_per_month",
+    "index_write_units", "on_demand_cost", "peak_read_units_per_second", "peak_write_units_per_second",
+    "peak_index_write_units_per_second", "new_items_per_month", "hours_per_day", "basis"]
 
-    Missing tables (not in ``inventories``) are left out. Request units are on-demand's; the
-    peak columns feed the provisioned sizing: units per second averaged over the pattern's
-    active hours, times ``peak_factor`` applied later by :func:`table_costs`.
-    """
+_UnitsMemo = dict[tuple[Any, ...], dict[str, Any]]
+
+
+def _units_key(pattern: AccessPattern) -> tuple[Any, ...]:
+    """What :func:`pattern_units` reads of a pattern (its volume apart): the memo key of a table's units."""
+    return (pattern.table, pattern.operation, pattern.index, pattern.items_per_request, pattern.consistent,
+            pattern.index_key_change)
+
+
+def _pattern_rows(patterns: Sequence[AccessPattern], inventories: Mapping[str, TableInventory],
+                  prices: Mapping[str, cap.Price], units_memo: _UnitsMemo | None = None) -> list[dict[str, Any]]:
+    """The rows of :func:`pattern_costs`. ``units_memo`` keeps each pattern's units per event across
+    calls on the same inventories (a sweep over scales changes volumes, never the units of one event)."""
     rru_price = prices["on_demand.read_request_unit"].usd
     wru_price = prices["on_demand.write_request_unit"].usd
     rows = []
@@ -532,7 +545,13 @@ def pattern_costs(patterns: Sequence[AccessPattern], inventories: Mapping[str, T
         inv = inventories.get(p.table)
         if inv is None:
             continue
-        u = pattern_units(p, inv)
+        if units_memo is None:
+            u = pattern_units(p, inv)
+        else:
+            key = _units_key(p)
+            if key not in units_memo:
+                units_memo[key] = pattern_units(p, inv)
+            u = units_memo[key]
         served = p.per_day * (1 - p.cache_hit_ratio) * DAYS_PER_MONTH
         index_writes = {k: v * served for k, v in u["index_writes"].items()}
         rru = u["read_units"] * served
@@ -554,13 +573,18 @@ def pattern_costs(patterns: Sequence[AccessPattern], inventories: Mapping[str, T
             "new_items_per_month": served * u["items"] if p.creates_items else 0.0,
             "hours_per_day": p.hours_per_day, "basis": p.basis,
         })
-    columns = ["system", "table", "pattern", "key", "operation", "index", "events_per_month", "cache_hit_ratio",
-               "requests_per_month", "requests_without_cache_per_month", "items_per_request",
-               "read_units_per_request", "write_units_per_request", "read_units_per_month", "write_units_per_month",
-               "table_write_units_per_month", "index_write_units", "on_demand_cost", "peak_read_units_per_second",
-               "peak_write_units_per_second", "peak_index_write_units_per_second", "new_items_per_month",
-               "hours_per_day", "basis"]
-    return pd.DataFrame(rows, columns=columns)
+    return rows
+
+
+def pattern_costs(patterns: Sequence[AccessPattern], inventories: Mapping[str, TableInventory],
+                  prices: Mapping[str, cap.Price]) -> pd.DataFrame:
+    """Per pattern: events, requests, read and write units per month, on-demand cost, peak units/s.
+
+    Missing tables (not in ``inventories``) are left out. Request units are on-demand's; the
+    peak columns feed the provisioned sizing: units per second averaged over the pattern's
+    active hours, times ``peak_factor`` applied later by :func:`table_costs`.
+    """
+    return pd.DataFrame(_pattern_rows(patterns, inventories, prices), columns=_PATTERN_COLUMNS)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -569,6 +593,53 @@ def pattern_costs(patterns: Sequence[AccessPattern], inventories: Mapping[str, T
 
 def _capacity_units(peak: float) -> int:
     return cap.provisioned_capacity_for(peak, 0)[0]
+
+
+def _sum(values: Iterable[float]) -> float:
+    """The sum pandas' ``Series.sum`` gives (numpy's pairwise reduction, not Python's left-to-right
+    one), so that figures summed from plain rows are the very floats a frame's column sum gives."""
+    return float(np.add.reduce(np.fromiter(values, dtype=np.float64)))
+
+
+def _table_rows(pattern_rows: Sequence[Mapping[str, Any]], inventories: Mapping[str, TableInventory],
+                prices: Mapping[str, cap.Price], *, peak_factor: float) -> list[dict[str, Any]]:
+    """The rows of :func:`table_costs` from pattern rows (:func:`_pattern_rows`), grouped once."""
+    by_table: dict[str, list[Mapping[str, Any]]] = {}
+    for row in pattern_rows:
+        by_table.setdefault(row["table"], []).append(row)
+    region = _region(prices)
+    rows = []
+    for logical, inv in inventories.items():
+        mine = by_table.get(logical, [])
+        rru = _sum(r["read_units_per_month"] for r in mine)
+        wru = _sum(r["write_units_per_month"] for r in mine)
+        base_reads = _sum(r["peak_read_units_per_second"] for r in mine if r["index"] == "") * peak_factor
+        rcu = _capacity_units(base_reads)
+        wcu = _capacity_units(_sum(r["peak_write_units_per_second"] for r in mine) * peak_factor)
+        for idx in inv.indexes:
+            reads = _sum(r["peak_read_units_per_second"] for r in mine if r["index"] == idx.name) * peak_factor
+            writes = sum(r["peak_index_write_units_per_second"].get(idx.name, 0.0) for r in mine) * peak_factor
+            rcu += _capacity_units(reads)
+            wcu += _capacity_units(writes)
+        stored = inv.total_storage_bytes
+        on_demand = cap.monthly_cost(read_request_units=rru, write_request_units=wru, storage_bytes=stored,
+                                     billing_mode="on_demand", apply_free_tier=False, prices=prices, region=region)
+        provisioned = cap.monthly_cost(storage_bytes=stored, billing_mode="provisioned", provisioned_rcu=rcu,
+                                       provisioned_wcu=wcu, hours=HOURS_PER_MONTH, apply_free_tier=False,
+                                       prices=prices, region=region)
+        configured = "provisioned" if inv.billing_mode == "PROVISIONED" else "on_demand"
+        cheapest = "provisioned" if provisioned.total < on_demand.total else "on_demand"
+        rows.append({
+            "system": inv.system, "table": logical, "configured_mode": configured, "items": inv.items,
+            "storage_bytes": stored, "read_units_per_month": rru, "write_units_per_month": wru,
+            "on_demand_reads": on_demand.reads, "on_demand_writes": on_demand.writes,
+            "on_demand_storage": on_demand.storage, "monthly_cost_on_demand": on_demand.total,
+            "provisioned_rcu": rcu, "provisioned_wcu": wcu, "provisioned_reads": provisioned.reads,
+            "provisioned_writes": provisioned.writes, "provisioned_storage": provisioned.storage,
+            "monthly_cost_provisioned": provisioned.total, "cheapest_mode": cheapest,
+            "new_items_per_month": _sum(r["new_items_per_month"] for r in mine),
+        })
+    return rows
 
 
 def table_costs(pattern_frame: pd.DataFrame, inventories: Mapping[str, TableInventory],
@@ -580,107 +651,93 @@ def table_costs(pattern_frame: pd.DataFrame, inventories: Mapping[str, TableInve
     the table and for each GSI (a provisioned GSI has its own capacity). Storage: items and GSI
     entries, each +100 bytes.
     """
-    rows = []
-    for logical, inv in inventories.items():
-        mine = pattern_frame[pattern_frame["table"] == logical]
-        rru = float(mine["read_units_per_month"].sum())
-        wru = float(mine["write_units_per_month"].sum())
-        base_reads = mine[mine["index"] == ""]["peak_read_units_per_second"].sum() * peak_factor
-        rcu = _capacity_units(base_reads)
-        wcu = _capacity_units(mine["peak_write_units_per_second"].sum() * peak_factor)
-        for idx in inv.indexes:
-            reads = mine[mine["index"] == idx.name]["peak_read_units_per_second"].sum() * peak_factor
-            writes = sum(d.get(idx.name, 0.0) for d in mine["peak_index_write_units_per_second"]) * peak_factor
-            rcu += _capacity_units(reads)
-            wcu += _capacity_units(writes)
-        stored = inv.total_storage_bytes
-        on_demand = cap.monthly_cost(read_request_units=rru, write_request_units=wru, storage_bytes=stored,
-                                     billing_mode="on_demand", apply_free_tier=False, prices=prices,
-                                     region=_region(prices))
-        provisioned = cap.monthly_cost(storage_bytes=stored, billing_mode="provisioned", provisioned_rcu=rcu,
-                                       provisioned_wcu=wcu, hours=HOURS_PER_MONTH, apply_free_tier=False,
-                                       prices=prices, region=_region(prices))
-        configured = "provisioned" if inv.billing_mode == "PROVISIONED" else "on_demand"
-        cheapest = "provisioned" if provisioned.total < on_demand.total else "on_demand"
-        rows.append({
-            "system": inv.system, "table": logical, "configured_mode": configured, "items": inv.items,
-            "storage_bytes": stored, "read_units_per_month": rru, "write_units_per_month": wru,
-            "on_demand_reads": on_demand.reads, "on_demand_writes": on_demand.writes,
-            "on_demand_storage": on_demand.storage, "monthly_cost_on_demand": on_demand.total,
-            "provisioned_rcu": rcu, "provisioned_wcu": wcu, "provisioned_reads": provisioned.reads,
-            "provisioned_writes": provisioned.writes, "provisioned_storage": provisioned.storage,
-            "monthly_cost_provisioned": provisioned.total, "cheapest_mode": cheapest,
-            "new_items_per_month": float(mine["new_items_per_month"].sum()),
-        })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(_table_rows(pattern_frame.to_dict("records"), inventories, prices, peak_factor=peak_factor))
 
 
 def _region(prices: Mapping[str, cap.Price]) -> str:
     return next(iter(prices.values())).region if prices else "us-east-1"
 
 
-def _free_tier_packing(tables: pd.DataFrame) -> dict[str, str]:
+_TOTALS_COLUMNS = ("table", "configured_mode", "cheapest_mode", "read_units_per_month", "write_units_per_month",
+                   "provisioned_rcu", "provisioned_wcu", "storage_bytes", "on_demand_reads", "on_demand_writes")
+"""The columns of a :func:`table_costs` frame that the account's month reads."""
+
+_Columns = dict[str, list[Any]]
+
+
+def _frame_columns(tables: pd.DataFrame) -> _Columns:
+    if tables.empty:
+        return {c: [] for c in _TOTALS_COLUMNS}
+    return {c: tables[c].tolist() for c in _TOTALS_COLUMNS}
+
+
+def _row_columns(rows: Sequence[Mapping[str, Any]]) -> _Columns:
+    return {c: [r[c] for r in rows] for c in _TOTALS_COLUMNS}
+
+
+def _packing_value(cost: float, units: float) -> float:
+    """On-demand request cost per capacity unit, as numpy divides (x / 0: inf, 0 / 0: NaN)."""
+    if units:
+        return cost / units
+    return math.nan if cost == 0 else math.copysign(math.inf, cost)
+
+
+def _free_tier_packing(cols: _Columns) -> dict[str, str]:
     """Provisioned for the tables whose capacity fits together in the free 25 RCU / 25 WCU,
     the most expensive on-demand request cost per capacity unit first; on-demand for the rest."""
-    modes = {t: "on_demand" for t in tables["table"]}
+    names, rcus, wcus = cols["table"], cols["provisioned_rcu"], cols["provisioned_wcu"]
+    modes = {t: "on_demand" for t in names}
+    values = [_packing_value(r + w, c + u) for r, w, c, u in
+              zip(cols["on_demand_reads"], cols["on_demand_writes"], rcus, wcus, strict=True)]
+    # most valuable first, then by name; a NaN value last (a frame's sort_values, na_position="last")
+    ranked = sorted(range(len(names)), key=lambda i: (math.isnan(values[i]),
+                                                      0.0 if math.isnan(values[i]) else -values[i], names[i]))
     rcu = wcu = 0
-    ranked = tables.assign(
-        _value=(tables["on_demand_reads"] + tables["on_demand_writes"])
-        / (tables["provisioned_rcu"] + tables["provisioned_wcu"])
-    ).sort_values(["_value", "table"], ascending=[False, True])
-    for row in ranked.itertuples():
-        if rcu + row.provisioned_rcu <= cap.FREE_TIER["rcu"] and wcu + row.provisioned_wcu <= cap.FREE_TIER["wcu"]:
-            modes[row.table] = "provisioned"
-            rcu += row.provisioned_rcu
-            wcu += row.provisioned_wcu
+    for i in ranked:
+        if rcu + rcus[i] <= cap.FREE_TIER["rcu"] and wcu + wcus[i] <= cap.FREE_TIER["wcu"]:
+            modes[names[i]] = "provisioned"
+            rcu += rcus[i]
+            wcu += wcus[i]
     return modes
 
 
-def plan_cost(tables: pd.DataFrame, modes: Mapping[str, str], prices: Mapping[str, cap.Price]) -> dict[str, float]:
-    """The account's month with each table on ``modes[table]``, the free tier applied once:
-    25 GB of storage on every mode, 25 RCU / 25 WCU over the provisioned tables and GSIs."""
+def _plan_cost(cols: _Columns, modes: Mapping[str, str], prices: Mapping[str, cap.Price]) -> dict[str, float]:
     region = _region(prices)
-    on = tables[[modes[t] == "on_demand" for t in tables["table"]]]
-    prov = tables[[modes[t] == "provisioned" for t in tables["table"]]]
-    od = cap.monthly_cost(read_request_units=float(on["read_units_per_month"].sum()),
-                          write_request_units=float(on["write_units_per_month"].sum()),
+    names = cols["table"]
+    on = [i for i, t in enumerate(names) if modes[t] == "on_demand"]
+    prov = [i for i, t in enumerate(names) if modes[t] == "provisioned"]
+    od = cap.monthly_cost(read_request_units=_sum(cols["read_units_per_month"][i] for i in on),
+                          write_request_units=_sum(cols["write_units_per_month"][i] for i in on),
                           billing_mode="on_demand", prices=prices, region=region, apply_free_tier=False)
-    pv = cap.monthly_cost(provisioned_rcu=float(prov["provisioned_rcu"].sum()),
-                          provisioned_wcu=float(prov["provisioned_wcu"].sum()),
+    pv = cap.monthly_cost(provisioned_rcu=_sum(cols["provisioned_rcu"][i] for i in prov),
+                          provisioned_wcu=_sum(cols["provisioned_wcu"][i] for i in prov),
                           billing_mode="provisioned", prices=prices, region=region, hours=HOURS_PER_MONTH)
-    gb = float(tables["storage_bytes"].sum()) / cap.GB_BYTES
+    gb = _sum(cols["storage_bytes"]) / cap.GB_BYTES
     storage = max(0.0, gb - cap.FREE_TIER["storage_gb"]) * prices["on_demand.gb_month"].usd
     return {"reads": od.reads + pv.reads, "writes": od.writes + pv.writes, "storage": storage,
             "total": od.total + pv.total + storage}
 
 
-def account_totals(tables: pd.DataFrame, prices: Mapping[str, cap.Price], *, monthly_budget: float) -> dict[str, Any]:
-    """The month for the whole account, the always-free tier applied ONCE (:func:`plan_cost`).
+def plan_cost(tables: pd.DataFrame, modes: Mapping[str, str], prices: Mapping[str, cap.Price]) -> dict[str, float]:
+    """The account's month with each table on ``modes[table]``, the free tier applied once:
+    25 GB of storage on every mode, 25 RCU / 25 WCU over the provisioned tables and GSIs."""
+    return _plan_cost(_frame_columns(tables), modes, prices)
 
-    Plans: ``configured`` (each table on its configured mode), ``on_demand`` and
-    ``provisioned`` (every table on that mode), ``per_table`` (each table on its cheaper mode
-    before the free tier) and ``free_tier_packing`` (provisioned for the tables that fit
-    together in the free 25 RCU / 25 WCU, on-demand for the rest). The cheapest of them gives
-    ``cheapest_total_monthly_cost`` and ``cheapest_modes``. ``free_tier.fits`` is True when
-    every table provisioned for the model's peak fits in the free tier: the month would be free.
-    """
-    if tables.empty:
-        tables = pd.DataFrame(columns=["table", "configured_mode", "cheapest_mode", "read_units_per_month",
-                                       "write_units_per_month", "provisioned_rcu", "provisioned_wcu",
-                                       "storage_bytes", "on_demand_reads", "on_demand_writes"])
-    names = list(tables["table"])
+
+def _account_totals(cols: _Columns, prices: Mapping[str, cap.Price], *, monthly_budget: float) -> dict[str, Any]:
+    names = list(cols["table"])
     plans = {
-        "configured": dict(zip(names, tables["configured_mode"], strict=False)),
+        "configured": dict(zip(names, cols["configured_mode"], strict=True)),
         "on_demand": {t: "on_demand" for t in names},
         "provisioned": {t: "provisioned" for t in names},
-        "per_table": dict(zip(names, tables["cheapest_mode"], strict=False)),
-        "free_tier_packing": _free_tier_packing(tables) if names else {},
+        "per_table": dict(zip(names, cols["cheapest_mode"], strict=True)),
+        "free_tier_packing": _free_tier_packing(cols) if names else {},
     }
-    costs = {name: plan_cost(tables, modes, prices) for name, modes in plans.items()}
+    costs = {name: _plan_cost(cols, modes, prices) for name, modes in plans.items()}
     best = min(plans, key=lambda name: (costs[name]["total"], name != "configured"))
-    rcu = int(tables["provisioned_rcu"].sum()) if names else 0
-    wcu = int(tables["provisioned_wcu"].sum()) if names else 0
-    storage_gb = float(tables["storage_bytes"].sum()) / cap.GB_BYTES if names else 0.0
+    rcu = int(_sum(cols["provisioned_rcu"])) if names else 0
+    wcu = int(_sum(cols["provisioned_wcu"])) if names else 0
+    storage_gb = _sum(cols["storage_bytes"]) / cap.GB_BYTES if names else 0.0
     fit = rcu <= cap.FREE_TIER["rcu"] and wcu <= cap.FREE_TIER["wcu"] and storage_gb <= cap.FREE_TIER["storage_gb"]
     return {
         **costs, "plans": plans,
@@ -693,13 +750,33 @@ def account_totals(tables: pd.DataFrame, prices: Mapping[str, cap.Price], *, mon
     }
 
 
+def account_totals(tables: pd.DataFrame, prices: Mapping[str, cap.Price], *, monthly_budget: float) -> dict[str, Any]:
+    """The month for the whole account, the always-free tier applied ONCE (:func:`plan_cost`).
+
+    Plans: ``configured`` (each table on its configured mode), ``on_demand`` and
+    ``provisioned`` (every table on that mode), ``per_table`` (each table on its cheaper mode
+    before the free tier) and ``free_tier_packing`` (provisioned for the tables that fit
+    together in the free 25 RCU / 25 WCU, on-demand for the rest). The cheapest of them gives
+    ``cheapest_total_monthly_cost`` and ``cheapest_modes``. ``free_tier.fits`` is True when
+    every table provisioned for the model's peak fits in the free tier: the month would be free.
+    """
+    return _account_totals(_frame_columns(tables), prices, monthly_budget=monthly_budget)
+
+
+def _model_rows(model: TrafficModel, inventories: Mapping[str, TableInventory], prices: Mapping[str, cap.Price],
+                cache_hit_ratios: Mapping[str, float] | None,
+                units_memo: _UnitsMemo | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Pattern rows and table rows of one traffic model, no frame built (the sweeps call this)."""
+    pattern_rows = _pattern_rows(access_patterns(model, cache_hit_ratios), inventories, prices, units_memo)
+    return pattern_rows, _table_rows(pattern_rows, inventories, prices, peak_factor=model.peak_factor)
+
+
 def cost_model(model: TrafficModel, inventories: Mapping[str, TableInventory], prices: Mapping[str, cap.Price], *,
                monthly_budget: float = 5.0, cache_hit_ratios: Mapping[str, float] | None = None) -> dict[str, Any]:
     """Patterns, tables and account totals for one traffic model (see the functions it chains)."""
-    patterns = pattern_costs(access_patterns(model, cache_hit_ratios), inventories, prices)
-    tables = table_costs(patterns, inventories, prices, peak_factor=model.peak_factor)
-    return {"patterns": patterns, "tables": tables,
-            "totals": account_totals(tables, prices, monthly_budget=monthly_budget)}
+    pattern_rows, table_rows = _model_rows(model, inventories, prices, cache_hit_ratios)
+    return {"patterns": pd.DataFrame(pattern_rows, columns=_PATTERN_COLUMNS), "tables": pd.DataFrame(table_rows),
+            "totals": _account_totals(_row_columns(table_rows), prices, monthly_budget=monthly_budget)}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -711,13 +788,17 @@ def sensitivity(model: TrafficModel, inventories: Mapping[str, TableInventory], 
                 cache_hit_ratios: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Account totals on each mode against traffic scale and against the chat polling interval.
 
-    Storage is the measured one at every scale (the tables as they are today).
+    Storage is the measured one at every scale (the tables as they are today). Each point is
+    :func:`cost_model`'s totals, computed on plain rows (no frame per point) with each pattern's
+    units per event computed once for the whole sweep.
     """
     rows = []
+    memo: _UnitsMemo = {}
     for what, values in (("scale", scale_factors), ("chat_poll_seconds", poll_seconds)):
         for value in values:
             m = model.scaled(value) if what == "scale" else replace(model, chat_poll_seconds=float(value))
-            t = cost_model(m, inventories, prices, cache_hit_ratios=cache_hit_ratios)["totals"]
+            _, table_rows = _model_rows(m, inventories, prices, cache_hit_ratios, memo)
+            t = _account_totals(_row_columns(table_rows), prices, monthly_budget=5.0)
             rows.append({"vary": what, "value": float(value), "on_demand": t["on_demand"]["total"],
                          "provisioned": t["provisioned"]["total"], "configured": t["configured"]["total"],
                          "cheapest": t["cheapest_total_monthly_cost"]})
@@ -733,15 +814,16 @@ def break_even_scale(model: TrafficModel, inventories: Mapping[str, TableInvento
     """
     account: float | None = None
     per_table: dict[str, float | None] = {t: None for t in inventories}
+    memo: _UnitsMemo = {}
     for i in range(steps):
         factor = low * (high / low) ** (i / (steps - 1))
-        result = cost_model(model.scaled(factor), inventories, prices, cache_hit_ratios=cache_hit_ratios)
-        t = result["totals"]
+        _, table_rows = _model_rows(model.scaled(factor), inventories, prices, cache_hit_ratios, memo)
+        t = _account_totals(_row_columns(table_rows), prices, monthly_budget=5.0)
         if account is None and t["provisioned"]["total"] <= t["on_demand"]["total"]:
             account = factor
-        for row in result["tables"].itertuples():
-            if per_table[row.table] is None and row.monthly_cost_provisioned <= row.monthly_cost_on_demand:
-                per_table[row.table] = factor
+        for row in table_rows:
+            if per_table[row["table"]] is None and row["monthly_cost_provisioned"] <= row["monthly_cost_on_demand"]:
+                per_table[row["table"]] = factor
     return {"account": account, "tables": per_table, "grid": (low, high, steps)}
 
 
