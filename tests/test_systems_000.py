@@ -29,6 +29,7 @@ from dynamo_reports.systems.solanashares import (
     WalletInUseError,
     WriteConflictError,
     is_valid_wallet,
+    participant_item,
 )
 
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -59,10 +60,11 @@ class FakeClock:
 
 
 @pytest.fixture
-def private_conn(dynamo) -> Connection:
-    """A connection whose participants table is new and empty (exact GLOBAL#STATS figures)."""
+def private_conn(dynamo, client) -> Connection:
+    """A connection whose participants table is new and empty (exact GLOBAL#STATS figures), over the
+    module's client."""
     settings = dynamo.settings.with_(tables={"solanashares": f"solanashares-private-{next(_ids)}"})
-    connection = Connection(settings)
+    connection = Connection(settings, client=client)
     create_table(connection, PARTICIPANTS)
     connection.meter.reset()
     return connection
@@ -382,10 +384,17 @@ def test_50_concurrent_updates_lose_nothing(private_conn):
     repo = ParticipantRepository(private_conn)
     users = [new_user() for _ in range(50)]
     wallets = [new_wallet() for _ in range(50)]
-    for user, wallet in zip(users, wallets, strict=False):
-        repo.create_participant(user, wallet, 1)
-    # after creation: 50 x 1 SOL = 50 SOL, 50 participants, 50 active
-    assert stored_stats(private_conn)["totalInvested"] == 50
+    # The 50 participants as 50 creations would leave them (the repository's own item builder) and
+    # their GLOBAL#STATS: 50 x 1 SOL = 50 SOL, 50 participants, 50 active. Written 25 items a
+    # request (creation through the repository, and its stats, are tested above).
+    table = private_conn.table_name("solanashares")
+    items = [participant_item(u, w, Decimal(1), 1000, 1000) for u, w in zip(users, wallets, strict=True)]
+    items.append({**STATS_KEY, "Type": "global_stats", "totalInvested": 50, "participantCount": 50,
+                  "activeParticipants": 50, "updatedAt": 1000})
+    for start in range(0, len(items), 25):
+        private_conn.call("BatchWriteItem", RequestItems={
+            table: [{"PutRequest": {"Item": item_to_wire(i)}} for i in items[start:start + 25]]})
+    assert repo.global_stats() == GlobalStats(Decimal(50), 50, 50, 1000)
 
     barrier = threading.Barrier(50)
 
@@ -415,7 +424,9 @@ def test_concurrent_writers_on_shared_participants(private_conn):
     GLOBAL#STATS must equal the sum of what the participants hold.
     """
     table_settings = private_conn.settings
-    repos = [ParticipantRepository(Connection(table_settings), retry_delay=0.001, max_attempts=100)
+    # own caches, locks and meters each; one boto3 client between them (building five costs 1.5 s)
+    repos = [ParticipantRepository(Connection(table_settings, client=private_conn.client), retry_delay=0.001,
+                                   max_attempts=100)
              for _ in range(5)]
     users = [new_user() for _ in range(5)]
     wallets = [new_wallet() for _ in range(5)]
@@ -450,8 +461,8 @@ def test_concurrent_writers_on_shared_participants(private_conn):
 def test_a_concurrent_write_between_read_and_transaction_is_retried(private_conn):
     """Another process changes the amount after we read it: our transaction must fail and retry."""
     table_settings = private_conn.settings
-    ours = ParticipantRepository(Connection(table_settings))
-    theirs = ParticipantRepository(Connection(table_settings))
+    ours = ParticipantRepository(Connection(table_settings, client=private_conn.client))
+    theirs = ParticipantRepository(Connection(table_settings, client=private_conn.client))
     user, wallet = new_user(), new_wallet()
     ours.create_participant(user, wallet, 10)
 
@@ -478,8 +489,9 @@ def test_a_concurrent_write_between_read_and_transaction_is_retried(private_conn
 
 def test_giving_up_after_max_attempts_writes_nothing(private_conn):
     table_settings = private_conn.settings
-    ours = ParticipantRepository(Connection(table_settings), max_attempts=3, retry_delay=0)
-    theirs = ParticipantRepository(Connection(table_settings))
+    ours = ParticipantRepository(Connection(table_settings, client=private_conn.client), max_attempts=3,
+                                 retry_delay=0)
+    theirs = ParticipantRepository(Connection(table_settings, client=private_conn.client))
     user, wallet = new_user(), new_wallet()
     ours.create_participant(user, wallet, 10)
     cached = ours.find_participant_by_wallet(wallet)
