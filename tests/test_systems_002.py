@@ -53,9 +53,10 @@ def trade(sym, created, status="FILLED", side="BUY", **kw):
                       commission=0.0425, commission_asset="USDT", strategy="rsi", indicators={"rsi": 28.5}, **kw)
 
 
-@pytest.fixture
-def march(conn, year):
-    """Trades of symbol S around March of year Y, and one of another symbol S2.
+@pytest.fixture(scope="module")
+def march(dynamo, client, _years):
+    """Trades of symbol S around March of year Y, and one of another symbol S2; written once for
+    the module (the tests that use them only read).
 
     t5  Y-02-28T23:59:59Z      ERROR      start-1: outside March
     t1  Y-03-01T00:00:00Z      FILLED     first instant of start: inside
@@ -66,6 +67,7 @@ def march(conn, year):
     t4  Y-04-01T00:00:00Z      FILLED     first instant of end+1: outside
     u2  Y-03-01T00:00:10Z      UPDATE# row of t1 WITHOUT gsi keys (only in the table)
     """
+    conn, year = Connection(dynamo.settings, client=client), next(_years)
     S, S2 = symbol(), symbol()
     t5 = trade(S, f"{year}-02-28T23:59:59Z", "ERROR")
     t1 = trade(S, f"{year}-03-01T00:00:00Z")
@@ -304,8 +306,8 @@ def test_repository_needs_a_connection():
     assert info.value.parameter == "conn"
 
 
-def test_missing_table_names_logical_and_physical(dynamo):
-    conn = Connection(dynamo.settings.with_(tables={"trades": "no-such-trades-table"}))
+def test_missing_table_names_logical_and_physical(dynamo, client):
+    conn = Connection(dynamo.settings.with_(tables={"trades": "no-such-trades-table"}), client=client)
     with pytest.raises(TableNotFoundError) as info:
         TradingRepository(conn).trades_by_symbol("BTCUSDT")
     assert (info.value.logical, info.value.physical) == ("trades", "no-such-trades-table")
