@@ -84,6 +84,7 @@ class RepeatingConnection(Connection):
         self.meter = RequestMeter()
         self.sent = 0
         self.repeated = 0
+        # request -> (the first answer, pickled; the meter records a repeat of it adds)
         self._answers: dict[tuple[str, str, str], tuple[bytes, list[RequestRecord]]] = {}
 
     def call(self, operation: str, **params: Any) -> dict:
@@ -96,9 +97,9 @@ class RepeatingConnection(Connection):
         operation = canonical_operation(operation)
         key = (via, operation, json.dumps(params, sort_keys=True, default=repr))
         if operation in DATA_READ_OPERATIONS and key in self._answers:
-            response, records = self._answers[key]
-            for record in records:
-                self.meter.add(replace(record, duration_ms=0.0, throttled=0))
+            response, repeat_records = self._answers[key]
+            for record in repeat_records:  # the same record objects each time: nothing changes a record
+                self.meter.add(record)
             self.repeated += 1
             return pickle.loads(response)  # a fresh copy: the caller may change what it gets
         if operation not in DATA_READ_OPERATIONS:
@@ -112,7 +113,8 @@ class RepeatingConnection(Connection):
                 self.meter.add(record)
             self.sent += 1
         if operation in DATA_READ_OPERATIONS:
-            self._answers[key] = (pickle.dumps(response), records)
+            repeats = [replace(record, duration_ms=0.0, throttled=0) for record in records]
+            self._answers[key] = (pickle.dumps(response, pickle.HIGHEST_PROTOCOL), repeats)
         return response
 
 
