@@ -520,6 +520,73 @@ def test_export_html_is_offline_and_has_no_code(tmp_path):
     assert sorted(p.name for p in html_path.parent.iterdir()) == ["report.html"]
 
 
+def _three_pass_export(nb_path: Path, *, title: str, banner: str | None = None, banner_kind: str = "info",
+                       index_link: str | None = None) -> str:
+    """export_html as it was before its one-pass rewrite: nbconvert's own HTMLExporter (with its
+    BeautifulSoup pass), then lead_with_findings and make_offline, each parsing the page anew."""
+    from nbconvert import HTMLExporter
+
+    from dynamo_reports.reporting import export
+
+    nb, resources, base = export._notebook_to_export(nb_path, title=title, banner=banner, banner_kind=banner_kind)
+    html, _ = HTMLExporter(config=export._exporter_config()).from_notebook_node(nb, resources=resources)
+    return export.make_offline(export.lead_with_findings(html, back_link=index_link), base_dir=base)
+
+
+def _findings_notebook(tmp_path: Path) -> Path:
+    """A report-shaped notebook: title, header table, six sections, a key-findings box in the
+    last cell's last output (moved up: whitespace left on both sides of where it was), an HTML
+    image without alt text, a <pre> block."""
+    header = new_code_cell("header()", execution_count=1)
+    header.outputs = [new_output("display_data", data={
+        "text/html": "<table><tr><th>Source</th><td>DEMO DATA</td></tr></table>", "text/plain": "header"})]
+    chart = new_code_cell("chart()", execution_count=2)
+    chart.outputs = [new_output("display_data", data={"image/png": TINY_PNG, "text/plain": "<Figure>"}),
+                     new_output("display_data", data={"text/html": "<pre>  two  spaces\n\n  kept </pre>",
+                                                      "text/plain": "pre"}),
+                     new_output("display_data", data={"text/html": f'<img src="data:image/png;base64,{TINY_PNG}">',
+                                                      "text/plain": "img"})]
+    box = new_code_cell("findings()", execution_count=3)
+    box.outputs = [new_output("display_data", data={"text/html": "<p>cost: 3 requests</p>", "text/plain": "cost"}),
+                   new_output("display_data", data={
+        "text/html": '<section class="dr-findings" id="key-findings"><h2>Key findings</h2>'
+                     "<ul><li>one &lt;b&gt;</li></ul></section>", "text/plain": "findings"})]
+    sections = [new_markdown_cell(f"## Section {n}\n\ntext {n}") for n in range(1, 7)]
+    nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                                "language_info": {"name": "python"}},
+                      cells=[new_markdown_cell("# Report"), header, *sections[:3], chart, *sections[3:], box])
+    path = tmp_path / "findings.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize("make", [_handmade_notebook, _findings_notebook])
+def test_one_pass_export_is_byte_for_byte_the_three_pass_one(tmp_path, make):
+    nb_path = make(tmp_path)
+    got = export_html(nb_path, tmp_path / "out.html", title="R <1>", banner="b & c", index_link="../../index.html")
+    want = _three_pass_export(nb_path, title="R <1>", banner="b & c", index_link="../../index.html")
+    assert got.read_text(encoding="utf-8") == want
+    soup = BeautifulSoup(want, "html.parser")
+    assert soup.find("p", class_="dr-back") is not None  # the steps did run: back link, ...
+    if make is _findings_notebook:
+        # ... findings box right under the header, contents list of the six sections, alt text
+        assert soup.find("section", class_="dr-findings").find_previous("table") is not None
+        assert len(soup.select("nav.dr-contents li")) == 6
+        assert soup.find_all("img")[-1]["alt"] == "No description has been provided for this image"
+        assert "  two  spaces\n\n  kept " in soup.pre.get_text()
+
+
+def test_template_cache_that_cannot_be_written_is_no_error(tmp_path):
+    from jinja2 import DictLoader, Environment
+
+    from dynamo_reports.reporting import export
+
+    cache = export._TemplateCache(directory=str(tmp_path / "no-such-directory"))
+    env = Environment(loader=DictLoader({"t": "{{ 1 + x }}"}), bytecode_cache=cache)
+    assert env.get_template("t").render(x=2) == "3"  # compiled; the cache write failed quietly
+    assert list(tmp_path.iterdir()) == []
+
+
 # --------------------------------------------------------------------------- runs (real kernel)
 
 T1 = datetime(2026, 3, 15, 8, 0, tzinfo=UTC)
@@ -621,6 +688,16 @@ def _as_latest(report_html: bytes) -> bytes:
     run_link = b'<p class="dr-back"><a href="../../index.html">'
     assert report_html.count(run_link) == 1
     return report_html.replace(run_link, b'<p class="dr-back"><a href="../index.html">')
+
+
+@pytest.mark.kernel
+def test_run_reports_export_as_the_three_pass_export(runs, tmp_path):
+    for result, banner, kind in ((runs.first, None, "info"), (runs.failure.result, "failed here", "failed")):
+        got = export_html(result.run_dir / "report.ipynb", tmp_path / "r.html", title="Sample report",
+                          banner=banner, banner_kind=kind, index_link="../../index.html")
+        want = _three_pass_export(result.run_dir / "report.ipynb", title="Sample report", banner=banner,
+                                  banner_kind=kind, index_link="../../index.html")
+        assert got.read_text(encoding="utf-8") == want
 
 
 @pytest.mark.kernel
