@@ -51,8 +51,20 @@ def test_a_denied_ttl_is_not_held_against_the_table():
     assert deployment_differences(no_ttl, {"BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"}}, "") == []
 
 
-def test_survey_finds_every_table_and_names_the_missing_one(dynamo):
-    conn = Connection(dynamo.settings.with_(tables={"trades": "no-such-table"}), read_only=True)
+@pytest.fixture(scope="module")
+def read_only_client(dynamo):
+    """One read-only boto3 client (the guard is on the client) for the module's connections:
+    building a client is the slow part."""
+    return dynamo.connect(read_only=True).client
+
+
+def _read_only(dynamo, client, **tables: str) -> Connection:
+    settings = dynamo.settings.with_(tables=tables) if tables else dynamo.settings
+    return Connection(settings, client=client, read_only=True)
+
+
+def test_survey_finds_every_table_and_names_the_missing_one(dynamo, read_only_client):
+    conn = _read_only(dynamo, read_only_client, trades="no-such-table")
     findings = Findings()
     survey = survey_tables(conn, ALL_TABLES, findings)
     assert [spec.logical for spec in survey.missing] == ["trades"]
@@ -62,8 +74,8 @@ def test_survey_finds_every_table_and_names_the_missing_one(dynamo):
     assert survey.denied == set()
 
 
-def test_deployment_of_the_embedded_tables_matches_the_specs(dynamo):
-    conn = dynamo.connect(read_only=True)
+def test_deployment_of_the_embedded_tables_matches_the_specs(dynamo, read_only_client):
+    conn = _read_only(dynamo, read_only_client)
     survey = survey_tables(conn, ALL_TABLES)
     with_ttl = next(spec for spec in ALL_TABLES if spec.ttl_attribute)
     assert describe_time_to_live(conn, with_ttl.logical) == f"ENABLED {with_ttl.ttl_attribute}"
@@ -74,8 +86,8 @@ def test_deployment_of_the_embedded_tables_matches_the_specs(dynamo):
     assert check.differences_frame.empty and list(check.differences_frame.columns) == ["difference"]
 
 
-def test_a_denied_describe_table_is_a_row_note_not_a_failure(dynamo, monkeypatch):
-    conn = dynamo.connect(read_only=True)
+def test_a_denied_describe_table_is_a_row_note_not_a_failure(dynamo, read_only_client, monkeypatch):
+    conn = _read_only(dynamo, read_only_client)
 
     def deny(table):
         raise AccessDeniedError("DescribeTable")
@@ -87,8 +99,8 @@ def test_a_denied_describe_table_is_a_row_note_not_a_failure(dynamo, monkeypatch
     assert list(check.rows["note"]) == ["dynamodb:DescribeTable denied"] * 2
 
 
-def test_ttl_of_an_endpoint_without_describe_time_to_live(dynamo, monkeypatch):
-    conn = dynamo.connect(read_only=True)
+def test_ttl_of_an_endpoint_without_describe_time_to_live(dynamo, read_only_client, monkeypatch):
+    conn = _read_only(dynamo, read_only_client)
 
     def unsupported(operation, **params):
         raise DynamoDBRequestError(operation, params.get("TableName"), "UnknownOperationException", "nope")
