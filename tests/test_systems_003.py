@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from dynamo_reports import reads
+from dynamo_reports.connection import Connection
 from dynamo_reports.exceptions import ParameterError, ScanNotAllowedError
 from dynamo_reports.systems import commercive
 from dynamo_reports.systems.commercive import (
@@ -118,9 +119,10 @@ def test_messages_window(conn, repo, year):
 
 # -- leads ----------------------------------------------------------------------------------------
 
-@pytest.fixture
-def leads(conn, year):
-    """Affiliate A (link L) and affiliate A2 (link L2) around March of year Y.
+@pytest.fixture(scope="module")
+def leads(dynamo, client, _years):
+    """Affiliate A (link L) and affiliate A2 (link L2) around March of year Y; written once for the
+    module (the tests that use them only read).
 
     l5  A/L    approved  Y-02-28T23:59:59Z   outside (day before)
     l1  A/L    pending   Y-03-01T00:00:00Z   inside (first instant)
@@ -129,7 +131,7 @@ def leads(conn, year):
     l3  A2/L2  rejected  Y-03-31T23:59:59Z   inside (last second)
     l4  A/L    pending   Y-04-01T00:00:00Z   outside (day after)
     """
-    Y = year
+    conn, Y = Connection(dynamo.settings, client=client), next(_years)
     A, A2, L, L2 = uid("aff-"), uid("aff-"), uid("LINK"), uid("LINK")
 
     def lead(aff, link, status, created, **kw):
