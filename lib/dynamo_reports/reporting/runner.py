@@ -50,6 +50,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -59,6 +60,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+# papermill reads notebooks with nbformat, whose jsonschema imports rfc3987-syntax (about 35 Earley
+# parsers compiled at import: 2 s of CPU, 8 s on a busy machine) for "iri" formats no notebook
+# schema uses: marked absent first, as export.py does (see there).
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import papermill
 from papermill.exceptions import PapermillExecutionError, strip_color
