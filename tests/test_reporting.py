@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import stat
+import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -837,3 +838,18 @@ def test_stale_partial_directories_are_removed(tmp_path):
     os.utime(done, (now - 10 * STALE_PARTIAL_SECONDS,) * 2)                             # a finished run: kept
     assert remove_stale_partials(tmp_path, now=now) == [old]
     assert not old.exists() and young.exists() and done.exists()
+
+
+@pytest.mark.parametrize("module", ["dynamo_reports.reporting.export", "dynamo_reports.reporting.runner"])
+def test_reading_notebooks_does_not_compile_rfc3987_grammars(module):
+    # rfc3987-syntax is installed (jsonschema's format-nongpl extra) and compiles its Lark grammars
+    # at import; after importing the runner or the exporter, jsonschema is loaded without it, and
+    # nbformat still validates: a code cell whose execution_count is a string is refused.
+    code = (f"import sys, {module}, nbformat, importlib.util\n"
+            "assert importlib.util.find_spec('lark') is not None  # installed, ...\n"
+            "print('lark' in sys.modules, 'jsonschema' in sys.modules)\n"
+            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')]); nbformat.validate(nb)\n"
+            "nb.cells[0]['execution_count'] = 'one'\n"
+            "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError:\n    print('refused')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True", "refused"]  # ... not imported; jsonschema is
