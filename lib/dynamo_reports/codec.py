@@ -154,6 +154,92 @@ def _decoder() -> tuple[Callable[[Mapping[str, Any]], Any], Callable[[Mapping[st
     return value, item
 
 
+class DecodedPage:
+    """Wire items decoded by :func:`decode_page`, with what the meter needs to size them.
+
+    ``items``: the Python items (each what :func:`item_to_python` gives). The rest is the wire
+    form, gathered while decoding so that the items' sizes can be summed per page instead of
+    item by item: ``names`` (each item's attribute names, in order), ``strings`` (the ``S``
+    values), ``numbers`` (the ``N`` texts), ``maps`` (each ``M`` value's keys), ``lists`` (each
+    ``L`` value's length) — at every depth — and ``others`` (every other wire value: binaries,
+    sets, flags, nulls, each whole).
+    """
+
+    __slots__ = ("items", "names", "strings", "numbers", "maps", "lists", "others")
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+        self.names: list[tuple[str, ...]] = []
+        self.strings: list[Any] = []
+        self.numbers: list[Any] = []
+        self.maps: list[tuple[str, ...]] = []
+        self.lists: list[int] = []
+        self.others: list[Mapping[str, Any]] = []
+
+
+@functools.cache
+def _page_decoder() -> Callable[[Iterable[Mapping[str, Mapping[str, Any]]]], DecodedPage]:
+    from boto3.dynamodb.types import DYNAMODB_CONTEXT
+
+    number = DYNAMODB_CONTEXT.create_decimal
+    value = _decoder()[0]
+
+    def page(wire_items: Iterable[Mapping[str, Mapping[str, Any]]]) -> DecodedPage:
+        # _decoder's item and value, inline, in one loop that also files each wire value by type:
+        # the meter then sums the sizes per page (all the strings joined once, ...).
+        decoded = DecodedPage()
+        add_item, add_names = decoded.items.append, decoded.names.append
+        add_string, add_number = decoded.strings.append, decoded.numbers.append
+        add_map, add_list, add_other = decoded.maps.append, decoded.lists.append, decoded.others.append
+
+        def filed(wire: Mapping[str, Any]) -> Any:
+            for tag, raw in wire.items():  # the first key decides, as boto3
+                if tag == "S":
+                    add_string(raw)
+                    return raw
+                if tag == "N":
+                    add_number(raw)
+                    return number(raw)
+                if tag == "M":
+                    add_map(tuple(raw))
+                    return {k: filed(v) for k, v in raw.items()}
+                if tag == "L":
+                    add_list(len(raw))
+                    return [filed(v) for v in raw]
+                break
+            add_other(wire)
+            return value(wire)  # binaries, sets, flags, nulls; value() says what is wrong
+
+        for wire_item in wire_items:
+            out = {}
+            for name, wire in wire_item.items():
+                for tag, raw in wire.items():  # strings and numbers inline: most attributes are
+                    if tag == "S":
+                        out[name] = raw
+                        add_string(raw)
+                    elif tag == "N":
+                        out[name] = number(raw)
+                        add_number(raw)
+                    else:
+                        out[name] = filed(wire)
+                    break
+                else:
+                    out[name] = value(wire)  # an empty wire value: value() says what is wrong
+            add_item(out)
+            add_names(tuple(wire_item))
+        return decoded
+
+    return page
+
+
+def decode_page(wire_items: Iterable[Mapping[str, Mapping[str, Any]]]) -> DecodedPage:
+    """Wire items -> a :class:`DecodedPage`: the items as :func:`items_to_python` gives them, and
+    their wire values filed by type (for the request meter's per-page sizing)."""
+    if isinstance(wire_items, (str, bytes, Mapping)) or not isinstance(wire_items, Iterable):
+        raise ParameterError("wire_items", f"must be a list of wire items, got {type(wire_items).__name__}")
+    return _page_decoder()(wire_items)
+
+
 def to_python(wire_value: Mapping[str, Any]) -> Any:
     """One wire value -> one Python value (numbers as exact Decimal, binary as bytes)."""
     return _decoder()[0](wire_value)

@@ -15,14 +15,16 @@ which
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
+import operator
 import re
 import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.config
@@ -46,6 +48,9 @@ from .exceptions import (
     ThrottlingError,
     UnknownNameError,
 )
+
+if TYPE_CHECKING:
+    from . import codec
 
 log = logging.getLogger(__name__)
 
@@ -396,12 +401,14 @@ _ITEM_SIZES = "dynamo_reports.item_sizes"  # parsed-response key of the decoded 
 _WIRE = threading.local()  # .decode: the call in progress on this thread is a Connection.read
 
 
-def decode_response_items(operation: str, response: dict[str, Any]) -> list[int] | dict[str, list[int]]:
+def decode_response_items(operation: str, response: dict[str, Any]) -> int | list[int] | dict[str, list[int]]:
     """Replace the wire items of a GetItem/Query/Scan/BatchGetItem response by Python items
     (new values under the response's keys; the wire items themselves are left as they were).
 
-    Returns their sizes by AWS's rules, measured on the wire form (a list; per table for
-    BatchGetItem), for the meter. Works on the response JSON and on botocore's parsed response.
+    Returns their sizes by AWS's rules, measured on the wire form, for the meter: for Query and
+    Scan the page's total (what they are billed by, :func:`metered_page_size`), for GetItem a
+    list of one, for BatchGetItem a list per table (each item is billed on its own). Works on
+    the response JSON and on botocore's parsed response.
     """
     from . import codec  # here, not at the top: codec loads pandas, which a connection alone needs not
 
@@ -416,14 +423,15 @@ def decode_response_items(operation: str, response: dict[str, Any]) -> list[int]
         return sizes
     key = "Item" if operation == "GetItem" else "Items"
     if key not in response:
-        return []
+        return [] if operation == "GetItem" else 0
     if operation == "GetItem":
         item = response["Item"]
         response["Item"] = codec.item_to_python(item)
         return [metered_item_size(item)]
     items = response["Items"]
-    response["Items"] = codec.items_to_python(items)
-    return [metered_item_size(i) for i in items]
+    page = codec.decode_page(items)
+    response["Items"] = page.items
+    return metered_page_size(page, items)
 
 
 def _decode_before_parse(response_dict: dict[str, Any], customized_response_dict: dict[str, Any],
@@ -658,14 +666,79 @@ def metered_item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
     return total
 
 
+_PAGE_NAMES: dict[tuple[str, ...], int] = {}  # an item's attribute names -> their bytes (repeat per table)
+_TWO_POINTS = re.compile(r"\.[^,]*\.")
+
+
+def _plain_numbers_size(texts: list[Any]) -> int:
+    """Σ :func:`_number_size` of wire numbers, in a few passes over them all joined (no call per
+    number). Only when every one is plain (``-`` first at most, one ``.`` at most, ASCII digits,
+    at most 38 significant digits), where the sum is worked out here by the same rule:
+    ``(digits + 1) // 2 + 1`` each, ``digits`` without sign, point, leading or trailing zeroes,
+    so the sum is ``(Σ digits + how many have an odd count) // 2 + count``. Anything else: one
+    by one (which raises for a text that is not a DynamoDB number, as before).
+    """
+    joined = ",".join(texts)  # raises TypeError for a text that is not a str: one by one
+    if joined.count(",") == len(texts) - 1 and joined.isascii():
+        unsigned = joined.replace(",-", ",").removeprefix("-")
+        if "-" not in unsigned and not _TWO_POINTS.search(unsigned):
+            pieces = unsigned.replace(".", "").split(",")
+            if "" not in pieces and "".join(pieces).isdigit():
+                digits = list(map(len, map(str.strip, pieces, itertools.repeat("0"))))
+                if max(digits) <= capacity.MAX_NUMBER_DIGITS:
+                    odd = sum(map(operator.and_, digits, itertools.repeat(1)))
+                    return (sum(digits) + odd) // 2 + len(digits)
+    return sum(map(_number_size, texts))
+
+
+def metered_page_size(page: codec.DecodedPage, wire_items: Iterable[Mapping[str, Mapping[str, Any]]]) -> int:
+    """Σ :func:`metered_item_size` of ``wire_items`` (the same number), summed per page from the
+    :class:`codec.DecodedPage` they were decoded into, by the same rules: an item's names once
+    per distinct list of names, every string of the page joined once, the numbers by
+    :func:`_plain_numbers_size`, each map ``3 + Σ (1 + key bytes)`` and each list ``3 + 1`` per
+    element (their values are in the strings, numbers, ... already), the other values one by
+    one. Query and Scan bill a page by its total. An odd page (a value that is not what its type
+    says) is sized item by item, which raises what it raises.
+    """
+    from . import codec
+
+    if not isinstance(page, codec.DecodedPage):
+        raise ParameterError("page", f"must be a codec.DecodedPage (codec.decode_page), got {type(page).__name__}")
+    try:
+        total = 0
+        for names in page.names:
+            total += _names_size(names)
+        for keys in page.maps:
+            total += capacity._LIST_MAP_OVERHEAD + capacity._ELEMENT_OVERHEAD * len(keys) + _names_size(keys)
+        total += (capacity._LIST_MAP_OVERHEAD * len(page.lists)
+                  + capacity._ELEMENT_OVERHEAD * sum(page.lists))
+        strings = "".join(page.strings)
+        total += len(strings) if strings.isascii() else len(strings.encode("utf-8"))
+        if page.numbers:
+            total += _plain_numbers_size(page.numbers)
+        return total + sum(map(capacity.wire_value_size, page.others))
+    except (TypeError, AttributeError, ValueError):
+        return sum(map(metered_item_size, wire_items))
+
+
+def _names_size(names: tuple[str, ...]) -> int:
+    """Bytes of a list of attribute names (remembered: every item of a table repeats them)."""
+    size = _PAGE_NAMES.get(names)
+    if size is None:
+        if len(_PAGE_NAMES) > 4096:
+            _PAGE_NAMES.clear()
+        size = _PAGE_NAMES[names] = sum(map(_name_size, names))
+    return size
+
+
 def meter_record(operation: str, params: Mapping[str, Any], response: Mapping[str, Any],
                  *, gsi_keys: Mapping[str, list[_IndexKeys]] | None = None,
-                 sizes: list[int] | Mapping[str, list[int]] | None = None) -> RequestRecord:
+                 sizes: int | list[int] | Mapping[str, list[int]] | None = None) -> RequestRecord:
     """Work out what one request read and wrote, by AWS's sizing rules.
 
-    ``sizes``: the sizes of the items returned (per table for BatchGetItem), when they were
-    measured on the wire before the items were decoded (:func:`decode_response_items`);
-    otherwise the response's wire items are sized here.
+    ``sizes``: what :func:`decode_response_items` measured on the wire before the items were
+    decoded (the page's total for Query and Scan, one size per item for GetItem, per table
+    for BatchGetItem); otherwise the response's wire items are sized here.
     """
     table = _tables_of(params)
     index = params.get("IndexName")
@@ -684,17 +757,18 @@ def meter_record(operation: str, params: Mapping[str, Any], response: Mapping[st
         rec.read_units = capacity.read_units_for_get(size, consistent=consistent)
     elif operation in {"Query", "Scan"}:
         items = response.get("Items", [])
-        if not isinstance(sizes, list):
-            sizes = [metered_item_size(i) for i in items]
+        # a page is billed by its total size: that is all the meter needs of its items
+        total = sizes if isinstance(sizes, int) else sum(map(metered_item_size, items))
         rec.items_returned = response.get("Count", len(items))
         rec.items_examined = response.get("ScannedCount", rec.items_returned)
-        rec.bytes_returned = sum(sizes)
+        rec.bytes_returned = total
         if rec.items_examined > rec.items_returned or params.get("ProjectionExpression"):
             # A filter or projection hides what was examined: estimate from the returned items.
             rec.estimated = True
-            avg = (sum(sizes) / len(sizes)) if sizes else 1024
-            sizes = [int(avg)] * rec.items_examined
-        rec.read_units = capacity.read_units_for_query(sizes, consistent=consistent)
+            avg = (total / len(items)) if items else 1024
+            rec.read_units = capacity.read_units_for_query([int(avg)] * rec.items_examined, consistent=consistent)
+        else:
+            rec.read_units = capacity.read_units_for_query([total], consistent=consistent)
     elif operation == "BatchGetItem":
         responses = response.get("Responses", {})
         # One record per call; the per-table split is kept in `table` when there is one table.
