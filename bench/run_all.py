@@ -15,6 +15,10 @@ Rows (each a fresh command, as a user would type it):
 
 Issue 14's targets: run --all at most 6x the floor, capacity at most 2x. Measured, not asserted.
 
+Each row also gives the CPU seconds of the command's whole process tree (the command, its worker
+processes and kernels, as each is reaped): on a shared machine the wall time moves with the load,
+the CPU time much less, so compare runs made under different loads by it.
+
     .venv/bin/python bench/run_all.py [--repeat 3] [--jobs N] [--skip-all]
 """
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -52,13 +57,19 @@ def parameters_only_notebook(directory: Path) -> None:
                    directory / "pnl_report.ipynb")
 
 
-def timed(command: list[str], env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)) -> float:
-    started = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (the command and every descendant it reaped) of one run."""
+    cpu, started = _children_cpu(), time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True, env=env)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, _children_cpu() - cpu
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(command[:6])} ...: exit {proc.returncode}\n{proc.stderr[-2000:]}")
-    return elapsed
+    return elapsed, cpu
 
 
 def main() -> None:
@@ -72,7 +83,8 @@ def main() -> None:
     cli = [sys.executable, "-m", "dynamo_reports", "run"]
     env = {**os.environ, "DYNAMO_REPORTS_PROGRESS": "0"}
     env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
-    rows: list[tuple[str, list[float]]] = []
+    load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    rows: list[tuple[str, list[tuple[float, float]]]] = []
     with tempfile.TemporaryDirectory(prefix="dr-bench-") as tmp:
         work = Path(tmp)
         nb = one_cell_notebook(work / "one_cell.ipynb")
@@ -94,16 +106,21 @@ def main() -> None:
             rows.append((f"run --all --source demo{' --jobs ' + str(args.jobs) if args.jobs else ''}", [
                 timed(cli + ["--all", "--source", "demo", "--output-dir", str(work / "all"), *jobs], env, ok=(0, 4))]))
 
-    floor, own_floor = statistics.median(rows[0][1]), statistics.median(rows[1][1])
+    def wall(runs: list[tuple[float, float]]) -> list[float]:
+        return [w for w, _ in runs]
+
+    floor, own_floor = statistics.median(wall(rows[0][1])), statistics.median(wall(rows[1][1]))
     targets = {"capacity": "<= 2x", "run --all": "<= 6x"}
     print(f"{'pipeline':50} {'runs':>4} {'median s':>9} {'min s':>7} {'x floor':>8} {'target':>7} "
-          f"{'x pipeline floor':>17}")
-    for label, times in rows:
+          f"{'x pipeline floor':>17} {'cpu s':>6}")
+    for label, runs in rows:
         target = next((t for key, t in targets.items() if label.startswith(key)), "")
-        median = statistics.median(times)
-        print(f"{label:50} {len(times):4d} {median:9.1f} {min(times):7.1f} {median / floor:8.2f} {target:>7} "
-              f"{median / own_floor:17.2f}")
-    print(f"(cpu cores: {os.cpu_count()}; load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())})")
+        median = statistics.median(wall(runs))
+        cpu = statistics.median(c for _, c in runs)
+        print(f"{label:50} {len(runs):4d} {median:9.1f} {min(wall(runs)):7.1f} {median / floor:8.2f} {target:>7} "
+              f"{median / own_floor:17.2f} {cpu:6.1f}")
+    print(f"(cpu cores: {os.cpu_count()}; load average at the start: {load_before}, "
+          f"at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())})")
 
 
 if __name__ == "__main__":
