@@ -245,16 +245,23 @@ class EmbeddedDynamo:
         self.endpoint_url = f"http://{host}:{port}"
         log.info("embedded DynamoDB listening on %s", self.endpoint_url)
         if self.create_tables:
-            from ..systems import ALL_TABLES
-
-            make_moto_item_sizing_linear()
-            setup = _InProcessSetup(self.settings)
-            setup.create_tables(ALL_TABLES)
+            setup = self.set_up_tables()
             if self.seed:
                 from .dataset import load_demo_dataset
 
                 self.seed_summary = load_demo_dataset(setup)
         return self
+
+    def set_up_tables(self, specs: Iterable[TableSpec] | None = None) -> _InProcessSetup:
+        """Create ``specs`` (default: every table of the five systems) with their TTL, given to moto's
+        handlers in this process (no HTTP); a table that exists is kept. Returns the set-up, whose
+        ``call`` writes the same way."""
+        from ..systems import ALL_TABLES
+
+        make_moto_item_sizing_linear()
+        setup = _InProcessSetup(self.settings)
+        setup.create_tables(ALL_TABLES if specs is None else specs)
+        return setup
 
     def stop(self) -> None:
         if self._server is not None:
