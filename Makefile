@@ -22,8 +22,8 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@if [ "$(INSTALLER)" = uv ] && $(BIN)/python -m pip install --quiet -c constraints.txt uv \
 	      && $(BIN)/uv --version >/dev/null 2>&1; then \
-	    echo "$(BIN)/uv pip install -c constraints.txt -e '.[test]'"; \
-	    $(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e '.[test]' \
+	    echo "$(BIN)/uv pip install --compile-bytecode -c constraints.txt -e '.[test]'"; \
+	    $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -c constraints.txt -e '.[test]' \
 	      || { echo "uv failed: installing with pip instead" >&2; $(PIP_INSTALL); }; \
 	else \
 	    echo "installing with pip (uv not used)"; $(PIP_INSTALL); \
