@@ -3,6 +3,11 @@
 #   make test      unit tests + notebook validation (nbval), on every core (pytest-xdist)
 #   make test-fast the tests that start no kernel (seconds; not a substitute for make test)
 PYTHON ?= python3
+
+# Bytecode caches (__pycache__, git-ignored) are written even where PYTHONDONTWRITEBYTECODE is set,
+# as on CI machines: without them every pytest worker rewrites all test modules (about 10 s of CPU)
+# and every kernel and CLI process compiles lib/ again, on every run.
+unexport PYTHONDONTWRITEBYTECODE
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed

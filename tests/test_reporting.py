@@ -853,3 +853,11 @@ def test_reading_notebooks_does_not_compile_rfc3987_grammars(module):
             "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError:\n    print('refused')\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "True", "refused"]  # ... not imported; jsonschema is
+
+
+def test_pytest_loads_jsonschema_without_rfc3987_grammars():
+    # pyproject's addopts load lean_jsonschema (-p) before nbval's plugin imports nbformat and
+    # jsonschema: the marker is there (None, not the package), so every worker skipped the grammars.
+    # Had jsonschema come first, the marker would not be set and the real package would be loaded.
+    assert "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None
+    assert "jsonschema" in sys.modules

@@ -39,19 +39,14 @@ import logging
 import mimetypes
 import os
 import re
-import sys
 import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-# nbformat validates notebooks with jsonschema, whose format checkers import rfc3987-syntax when it
-# is installed: that compiles about 35 Earley parsers at import (2 s of CPU, 8 s on a busy machine,
-# in every process that reads a notebook) for the "iri" formats, which no notebook schema uses.
-# Marked absent before jsonschema is first imported, it is skipped: "iri" is left unchecked, as
-# without the package. (python-jsonschema/jsonschema#1428; runner.py does the same before papermill.)
-if "jsonschema" not in sys.modules:
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+from . import lean_jsonschema  # noqa: F401  (first: keeps rfc3987-syntax from loading; see there)
+
+# isort: split
 
 import nbformat
 from bs4 import BeautifulSoup

@@ -50,7 +50,6 @@ import multiprocessing
 import os
 import re
 import shutil
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -61,11 +60,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-# papermill reads notebooks with nbformat, whose jsonschema imports rfc3987-syntax (about 35 Earley
-# parsers compiled at import: 2 s of CPU, 8 s on a busy machine) for "iri" formats no notebook
-# schema uses: marked absent first, as export.py does (see there).
-if "jsonschema" not in sys.modules:
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+from . import lean_jsonschema  # noqa: F401  (before papermill: keeps rfc3987-syntax from loading)
+
+# isort: split
 
 import papermill
 from papermill.exceptions import PapermillExecutionError, strip_color
