@@ -3,9 +3,9 @@
 A small HTTP proxy on 127.0.0.1 stands between the client and the moto server and answers
 chosen requests with DynamoDB's throttling error (HTTP 400, ``ProvisionedThroughputExceeded
 Exception``), the way DynamoDB does; every other request goes through unchanged. Backoff is
-shortened in-process (``RETRY_MAX_BACKOFF``) so the retry *counts* are tested without the wait;
-the timeout tests give the connection a short ``read_timeout`` (its parameter), except the CLI
-test, which keeps the real settings and is bounded by its own deadline.
+shortened (the connection's ``max_backoff``; for the CLI run, ``RETRY_MAX_BACKOFF`` in-process) so the
+retry *counts* are tested without the wait; the timeout tests give the connection a short
+``read_timeout`` (its parameter) and the CLI a short ``DYNAMO_REPORTS_PROBE_TIMEOUT``.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from dynamo_reports import codec, connection
-from dynamo_reports.cli import main
+from dynamo_reports.cli import PROBE_TIMEOUT_VARIABLE, _probe_timeout, main
 from dynamo_reports.config import Settings
 from dynamo_reports.connection import Connection
 from dynamo_reports.demo.server import EmbeddedDynamo
-from dynamo_reports.exceptions import EndpointError, ThrottlingError
+from dynamo_reports.exceptions import EndpointError, ParameterError, ThrottlingError
 from dynamo_reports.systems import create_table
 from dynamo_reports.systems.trading import TRADES
 from fakes import reply, serve
@@ -124,14 +124,15 @@ def proxy(moto) -> Iterator[Callable[[Callable[[int, str], bool]], ThrottlingPro
 
 @pytest.fixture
 def quick_backoff(monkeypatch) -> None:
-    monkeypatch.setattr(connection, "RETRY_MAX_BACKOFF", 0.001)  # no product parameter for it (yet)
+    """The CLI builds its own connections: their backoff cap shortened in-process."""
+    monkeypatch.setattr(connection, "RETRY_MAX_BACKOFF", 0.001)
 
 
 def _through(p: ThrottlingProxy, moto: EmbeddedDynamo, *, read_only: bool = True) -> Connection:
-    return Connection(Settings(source="aws", endpoint_url=p.url), read_only=read_only)
+    return Connection(Settings(source="aws", endpoint_url=p.url), read_only=read_only, max_backoff=0.001)
 
 
-def test_eleven_throttles_in_a_row_are_retried_and_counted(moto, trades, proxy, quick_backoff):
+def test_eleven_throttles_in_a_row_are_retried_and_counted(moto, trades, proxy):
     """The issue's failing case was 6 throttles in a row (5 attempts); 11 in a row now succeed."""
     table, keys = trades
     p = proxy(lambda n, op: op == "GetItem" and n < 11)
@@ -144,7 +145,7 @@ def test_eleven_throttles_in_a_row_are_retried_and_counted(moto, trades, proxy, 
     assert conn.meter.totals()["throttled"] == 11
 
 
-def test_full_throttling_fails_after_twelve_attempts(moto, trades, proxy, quick_backoff):
+def test_full_throttling_fails_after_twelve_attempts(moto, trades, proxy):
     table, keys = trades
     p = proxy(lambda n, op: True)
     conn = _through(p, moto)
@@ -157,7 +158,7 @@ def test_full_throttling_fails_after_twelve_attempts(moto, trades, proxy, quick_
     assert record.throttled == 12 and record.error == "ProvisionedThroughputExceededException"
 
 
-def test_thirty_percent_throttling_never_fails_a_read(moto, trades, proxy, quick_backoff):
+def test_thirty_percent_throttling_never_fails_a_read(moto, trades, proxy):
     """Under 30 % throttling a read meets k throttles in a row before it goes through (probability
     0.3**k * 0.7); 12 attempts survive every k up to 11 and fail only at 12 in a row (0.3**12, about
     5e-7 a read: ``test_full_throttling_fails_after_twelve_attempts``). Instead of sampling 30 % at
@@ -236,14 +237,23 @@ def test_silent_endpoint_is_tried_twice_then_an_endpoint_error(silent_endpoint):
     assert len(accepted) == 2  # TRANSPORT_MAX_ATTEMPTS, not the 12 throttling gets
 
 
-def test_silent_endpoint_fails_the_cli_within_20_seconds(silent_endpoint, tmp_path):
-    """The real settings (the pre-flight check's PROBE_READ_TIMEOUT, 2 x 5 s), in-process on a
-    thread of its own, bounded by a 20 s deadline: exit 3, one line. (The CLI has no parameter
-    for that timeout, so this test waits the real 10 s.)"""
+def test_silent_endpoint_fails_the_cli_after_two_probe_timeouts(silent_endpoint, tmp_path, monkeypatch):
+    """The pre-flight check waits DYNAMO_REPORTS_PROBE_TIMEOUT seconds per try (0.3 here; by default
+    PROBE_READ_TIMEOUT, 5 s, so 2 x 5 s), in-process on a thread of its own, bounded by a 20 s
+    deadline: exit 3, one line, two tries."""
     url, accepted = silent_endpoint
+    timeouts: list[float | None] = []
+    make_client = connection.make_client
+
+    def spy(settings, **kwargs):
+        timeouts.append(kwargs.get("read_timeout"))
+        return make_client(settings, **kwargs)
+
+    monkeypatch.setattr(connection, "make_client", spy)
     results: list[CliResult] = []
     thread = threading.Thread(target=lambda: results.append(cli("run", "pnl", "--source", "aws", "--endpoint-url",
-                                                                url, "--output-dir", tmp_path / "out")),
+                                                                url, "--output-dir", tmp_path / "out",
+                                                                env={PROBE_TIMEOUT_VARIABLE: "0.3"})),
                               daemon=True)
     thread.start()
     thread.join(timeout=20)
@@ -252,3 +262,28 @@ def test_silent_endpoint_fails_the_cli_within_20_seconds(silent_endpoint, tmp_pa
     assert result.code == 3
     assert result.err.count("\n") == 1 and "cannot reach" in result.err and "Traceback" not in result.err
     assert len(accepted) == 2
+    assert timeouts == [0.3]  # the one connection the CLI built: the probe's, with the setting
+
+
+def test_probe_timeout_setting_defaults_to_five_seconds_and_refuses_nonsense(silent_endpoint, tmp_path):
+    assert _probe_timeout({}) == connection.PROBE_READ_TIMEOUT == 5
+    assert _probe_timeout({PROBE_TIMEOUT_VARIABLE: ""}) == 5
+    assert _probe_timeout({PROBE_TIMEOUT_VARIABLE: " 2.5 "}) == 2.5
+    url, accepted = silent_endpoint
+    for bad in ("0", "-1", "soon", "inf", "nan"):
+        result = cli("run", "pnl", "--source", "aws", "--endpoint-url", url, "--output-dir", tmp_path / "out",
+                     env={PROBE_TIMEOUT_VARIABLE: bad})
+        assert result.code == 2, bad
+        assert result.err.count("\n") == 1 and PROBE_TIMEOUT_VARIABLE in result.err and repr(bad) in result.err
+    assert accepted == []  # refused before any connection
+    assert not (tmp_path / "out").exists()
+
+
+def test_connection_timeouts_and_backoff_are_checked_before_the_network():
+    settings = Settings(source="aws", endpoint_url="http://127.0.0.1:9")
+    for name in ("read_timeout", "max_backoff"):
+        for bad in (0, -1, float("inf"), float("nan"), "5", True):
+            with pytest.raises(ParameterError, match=name):
+                Connection(settings, **{name: bad})
+        with pytest.raises(ParameterError, match=f"{name}.*client="):
+            Connection(settings, client=object(), **{name: 1.0})

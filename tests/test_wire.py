@@ -21,7 +21,7 @@ import botocore.session
 import pytest
 from boto3.dynamodb.conditions import Key
 from boto3.dynamodb.types import Binary, TypeDeserializer
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from dynamo_reports import capacity, codec, connection, reads
@@ -83,14 +83,15 @@ def _number_text(sign: int, digits: str, exponent: int, style: int) -> str:
     return [str(d), f"{d:f}", f"{d:E}".replace("E", "e")][style]
 
 
+_EDGE_NUMBERS = ["0", "-0", "0.000", "1e0", "-7.50", "100", "84123.12", "1E+125", "1E-130",
+                 "0.12345678901234567890123456789012345678", "99999999999999999999999999999999999999"]
 _NUMBER = st.one_of(
     st.builds(_number_text, st.integers(0, 1), st.text("0123456789", min_size=1, max_size=38),
               st.integers(-20, 20), st.integers(0, 2)),
     # DynamoDB's range: 38 significant digits, 1E-130 .. 9.99...E+125
     st.builds(lambda s, e: _number_text(s, "9" * 38, e, 0), st.integers(0, 1), st.integers(-130, 125 - 37)),
     st.builds(lambda s, e: _number_text(s, "1", e, 0), st.integers(0, 1), st.integers(-130, 125)),
-    st.sampled_from(["0", "-0", "0.000", "1e0", "-7.50", "100", "84123.12", "1E+125", "1E-130",
-                     "0.12345678901234567890123456789012345678", "99999999999999999999999999999999999999"]),
+    st.sampled_from(_EDGE_NUMBERS),
 )
 # moto rewrites numbers in plain notation ("1E+38" comes back as 39 digits, which boto3 itself
 # refuses): through the server, numbers keep to 20 digits and exponents to +-10
@@ -111,10 +112,15 @@ def _items(number: st.SearchStrategy[str]) -> st.SearchStrategy[dict]:
                   st.sets(number.map(Decimal), min_size=1, max_size=4)),
         st.builds(lambda s: {"BS": sorted(s)}, st.sets(st.binary(max_size=6), min_size=1, max_size=4)),
     )
-    value = st.recursive(scalar, lambda inner: st.one_of(
-        st.builds(lambda items: {"L": items}, st.lists(inner, max_size=4)),
-        st.builds(lambda items: {"M": items}, st.dictionaries(st.text(min_size=1, max_size=8), inner, max_size=4)),
-    ), max_leaves=10)
+    def nested(inner: st.SearchStrategy[dict]) -> st.SearchStrategy[dict]:
+        return st.one_of(scalar, st.one_of(
+            st.builds(lambda items: {"L": items}, st.lists(inner, max_size=4)),
+            st.builds(lambda items: {"M": items}, st.dictionaries(st.text(min_size=1, max_size=8), inner, max_size=4)),
+        ))
+
+    # lists and maps nested up to three deep, spelled out: st.recursive drew the same shapes at about
+    # five times the cost (most of this module's time); deeper nesting is an explicit example
+    value = nested(nested(nested(scalar)))
     return st.dictionaries(st.text(min_size=1, max_size=10).filter(lambda k: k != "pk"), value, max_size=6)
 
 
@@ -150,8 +156,21 @@ def _parse(operation: str, body: dict, *, wire_path: bool) -> dict:
 
 # -- offline: the decoder and the meter's sizes on generated items ------------------------------
 
-@settings(max_examples=60, deadline=None)
+# six containers deep (M > L > M > L > L > M > NS), empty containers, the extremes of a number
+_DEEP = {"d": {"M": {"a": {"L": [{"M": {"b": {"L": [{"L": [{"M": {"c": {"NS": ["1E+125", "-1E-130", "-0.50"]}}}]}]}}},
+                                  {"L": []}, {"M": {}}]}}},
+         "e": {"BS": [b"", b"\x00\xff"]}, "n": {"N": "-0"}, "s": {"S": ""}, "z": {"NULL": True}}
+
+
+# every edge number, alone and in a set
+_EDGES = {**{f"n{i}": {"N": n} for i, n in enumerate(_EDGE_NUMBERS)},
+          "ns": {"NS": sorted(str(n) for n in set(map(Decimal, _EDGE_NUMBERS)))}}  # as the generator builds one
+
+
+# 30 examples (of up to 12 items each) and the explicit ones: drawing the values is the cost here
+@settings(max_examples=30, deadline=None)
 @given(st.lists(_ITEM, max_size=12))
+@example([_DEEP, _EDGES, {}])
 def test_wire_path_items_are_todays_items_bit_for_bit(items):
     wire = [{"pk": {"S": f"k{i}"}, **item} for i, item in enumerate(items)]
     body = {"Items": _as_json(wire), "Count": len(wire), "ScannedCount": len(wire),
@@ -264,9 +283,10 @@ def _make_table(conn: Connection) -> str:
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
           phases=[Phase.explicit, Phase.generate])  # no shrinking: each example is a table on the server
 @given(st.lists(_MOTO_ITEM, min_size=6, max_size=25))
-def test_reads_through_moto_match_todays_path(dynamo, items):
-    # few examples of many items each: the same items through the server in fewer round trips
-    conn = dynamo.connect()
+def test_reads_through_moto_match_todays_path(dynamo, client, items):
+    # few examples of many items each: the same items through the server in fewer round trips;
+    # a fresh connection (its own meter) over the module's boto3 client
+    conn = Connection(dynamo.settings, client=client)
     table = _make_table(conn)
     wire = [{"pk": {"S": f"k{i}"}, **item} for i, item in enumerate(items)]
     conn.call("BatchWriteItem", RequestItems={table: [{"PutRequest": {"Item": w}} for w in wire]})
@@ -315,8 +335,8 @@ def test_read_refuses_other_operations_before_the_network(conn):
     assert conn.meter.records == []
 
 
-def test_read_only_connection_reads_on_the_wire_path_and_refuses_writes(dynamo):
-    writer = dynamo.connect()
+def test_read_only_connection_reads_on_the_wire_path_and_refuses_writes(dynamo, conn):
+    writer = conn
     table = _make_table(writer)
     writer.call("PutItem", TableName=table, Item={"pk": {"S": "r"}, "n": {"N": "1.50"}})
     ro = dynamo.connect(read_only=True)
@@ -336,15 +356,15 @@ def test_missing_table_is_the_same_structured_error(conn):
     assert record.error == "ResourceNotFoundException"
 
 
-def test_throttled_reads_retry_count_and_fail_as_before(dynamo, monkeypatch):
-    monkeypatch.setattr(connection, "RETRY_MAX_BACKOFF", 0.01)
-    writer = dynamo.connect()
+def test_throttled_reads_retry_count_and_fail_as_before(dynamo, conn):
+    writer = conn
     table = _make_table(writer)
     writer.call("PutItem", TableName=table, Item={"pk": {"S": "t"}, "n": {"N": "2"}})
     # three throttles, then the answer: the read succeeds with 3 throttled attempts metered
     proxy = ThrottlingProxy(dynamo.endpoint_url, lambda n, op: n < 3)
     try:
-        conn = Connection(Settings(source="aws", endpoint_url=proxy.url, region=dynamo.region), read_only=True)
+        conn = Connection(Settings(source="aws", endpoint_url=proxy.url, region=dynamo.region), read_only=True,
+                          max_backoff=0.01)
         assert reads.query(conn, table, Key("pk").eq("t"), progress=False) == [{"pk": "t", "n": Decimal("2")}]
         (record,) = conn.meter.records
         assert record.throttled == 3 and record.items_returned == 1 and proxy.requests == 4
@@ -353,7 +373,8 @@ def test_throttled_reads_retry_count_and_fail_as_before(dynamo, monkeypatch):
     # every attempt throttled: ThrottlingError after RETRY_MAX_ATTEMPTS (12) attempts
     proxy = ThrottlingProxy(dynamo.endpoint_url, lambda n, op: True)
     try:
-        conn = Connection(Settings(source="aws", endpoint_url=proxy.url, region=dynamo.region), read_only=True)
+        conn = Connection(Settings(source="aws", endpoint_url=proxy.url, region=dynamo.region), read_only=True,
+                          max_backoff=0.01)
         with pytest.raises(ThrottlingError) as e:
             reads.get_item(conn, table, {"pk": "t"})
         assert e.value.attempts == 12 and proxy.requests == 12

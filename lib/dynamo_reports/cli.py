@@ -28,7 +28,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -241,11 +241,12 @@ def cmd_run(args: argparse.Namespace) -> int:
                "timezone": args.timezone}
     plan = build_plan(names, options, dict(args.parameter))
     _check_output_dir(args.output_dir)
+    probe_timeout = _probe_timeout(os.environ)
     channels, publisher = _delivery_options(args)
 
     missing: dict[str, str] = {}
     if not plan.embedded:
-        conn = _preflight(plan.settings)
+        conn = _preflight(plan.settings, probe_timeout)
         for rdef in plan.reports:  # DescribeTable: not billed, and in the reports' read-only IAM policy
             try:
                 for logical in rdef.tables:
@@ -274,13 +275,34 @@ def cmd_run(args: argparse.Namespace) -> int:
             server.stop()
 
 
-def _preflight(settings: Settings) -> Connection:
-    """Fail fast, before any kernel starts: no credentials for AWS, or an unreachable endpoint.
+#: seconds the pre-flight check waits for each answer (default connection.PROBE_READ_TIMEOUT)
+PROBE_TIMEOUT_VARIABLE = "DYNAMO_REPORTS_PROBE_TIMEOUT"
+
+
+def _probe_timeout(environ: Mapping[str, str]) -> float:
+    """The pre-flight check's read timeout: ``DYNAMO_REPORTS_PROBE_TIMEOUT`` seconds if set."""
+    from .connection import PROBE_READ_TIMEOUT
+
+    raw = environ.get(PROBE_TIMEOUT_VARIABLE, "").strip()
+    if not raw:
+        return PROBE_READ_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise ParameterError(PROBE_TIMEOUT_VARIABLE, f"must be a positive number of seconds, got {raw!r}")
+    return value
+
+
+def _preflight(settings: Settings, probe_timeout: float) -> Connection:
+    """Fail fast, before any kernel starts: no credentials for AWS, or an unreachable endpoint
+    (each of its two attempts waits ``probe_timeout`` seconds for an answer).
     Returns the connection for the table checks."""
     import boto3
     import botocore.exceptions
 
-    from .connection import PROBE_READ_TIMEOUT, Connection
+    from .connection import Connection
     from .exceptions import CredentialsError
 
     if settings.targets_aws:
@@ -291,7 +313,7 @@ def _preflight(settings: Settings) -> Connection:
         if found is None:
             raise CredentialsError("no AWS credentials found (profile, environment, SSO or role); "
                                    "set AWS_PROFILE or run `aws configure`, or use --source demo")
-    conn = Connection(settings, read_timeout=PROBE_READ_TIMEOUT)
+    conn = Connection(settings, read_timeout=probe_timeout)
     if not settings.targets_aws:  # a local endpoint: does it answer at all?
         conn.call("ListTables", Limit=1)
     return conn

@@ -220,12 +220,16 @@ class Connection:
         meter: RequestMeter | None = None,
         read_only: bool | None = None,
         read_timeout: float | None = None,
+        max_backoff: float | None = None,
     ) -> None:
+        if client is not None and (read_timeout is not None or max_backoff is not None):
+            raise ParameterError("read_timeout" if read_timeout is not None else "max_backoff",
+                                 "applies to the client the connection builds; not with client=")
         self.settings = settings
         self.read_only = settings.read_only if read_only is None else read_only
         self.meter = meter if meter is not None else RequestMeter()
         self.client = (client if client is not None
-                       else make_client(settings, session=session, read_timeout=read_timeout))
+                       else make_client(settings, session=session, read_timeout=read_timeout, max_backoff=max_backoff))
         count_throttles(self.client)
         install_wire_decoder(self.client)
         if self.read_only:  # at the client's event level: direct client calls are refused too
@@ -484,7 +488,7 @@ class _BoundedRetryConditions(BaseRetryableChecker):
         return bool(self._standard.is_retryable(context))
 
 
-def _install_retry_policy(client: Any) -> None:
+def _install_retry_policy(client: Any, max_backoff: float = RETRY_MAX_BACKOFF) -> None:
     """Replace the standard retry handler of a client by the bounded one (same pieces, other limits)."""
     events = client.meta.events
     events.unregister("needs-retry.dynamodb", unique_id="retry-config-dynamodb")
@@ -495,7 +499,7 @@ def _install_retry_policy(client: Any) -> None:
         retry_policy=standard_retries.RetryPolicy(
             retry_checker=_BoundedRetryConditions(RETRY_MAX_ATTEMPTS, TRANSPORT_MAX_ATTEMPTS),
             retry_backoff=standard_retries.ExponentialBackoff(
-                max_backoff=RETRY_MAX_BACKOFF, service_name="dynamodb", throttling_detector=detector),
+                max_backoff=max_backoff, service_name="dynamodb", throttling_detector=detector),
         ),
         retry_event_adapter=adapter,
         retry_quota=quota,
@@ -505,11 +509,30 @@ def _install_retry_policy(client: Any) -> None:
     events.register("needs-retry.dynamodb", handler.needs_retry, unique_id="retry-config-dynamodb")
 
 
+def _check_seconds(name: str, value: float | None) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
+                              or not 0 < value < float("inf")):
+        raise ParameterError(name, f"must be a positive number of seconds, got {value!r}")
+
+
+@functools.cache
+def _data_loader(data_path: str | None) -> Any:
+    """botocore's loader of service models, one per data path for the whole process: each new
+    boto3 Session otherwise reads and parses the DynamoDB model and endpoint data again
+    (~0.1 s of CPU per client); the loader only caches what it read, so sharing it is safe."""
+    import botocore.loaders
+
+    return botocore.loaders.create_loader(data_path)
+
+
 def make_client(settings: Settings, *, session: boto3.session.Session | None = None,
-                read_timeout: float | None = None) -> Any:
+                read_timeout: float | None = None, max_backoff: float | None = None) -> Any:
     """A low-level DynamoDB client: bounded timeouts, throttling retried with backoff (see the constants).
 
-    ``read_timeout`` replaces :data:`READ_TIMEOUT` (the pre-flight checks use :data:`PROBE_READ_TIMEOUT`)."""
+    ``read_timeout`` replaces :data:`READ_TIMEOUT` (the pre-flight checks use :data:`PROBE_READ_TIMEOUT`),
+    ``max_backoff`` the cap of the wait between throttled attempts, :data:`RETRY_MAX_BACKOFF`."""
+    _check_seconds("read_timeout", read_timeout)
+    _check_seconds("max_backoff", max_backoff)
     config = botocore.config.Config(
         retries={"mode": "standard", "total_max_attempts": RETRY_MAX_ATTEMPTS},
         connect_timeout=CONNECT_TIMEOUT,
@@ -524,12 +547,14 @@ def make_client(settings: Settings, *, session: boto3.session.Session | None = N
             session = boto3.session.Session(profile_name=settings.profile or None)
         except botocore.exceptions.ProfileNotFound as e:
             raise CredentialsError(f"AWS profile {settings.profile!r} not found in ~/.aws/config") from e
+        core = session._session
+        core.register_component("data_loader", _data_loader(core.get_config_variable("data_path")))
     if (settings.source == "demo" or not settings.targets_aws) and session.get_credentials() is None:
         # Local emulators (moto, DynamoDB Local) accept any credentials; real ones are never needed.
         kwargs["aws_access_key_id"] = "demo"
         kwargs["aws_secret_access_key"] = "demo"
     client = session.client("dynamodb", **kwargs)
-    _install_retry_policy(client)
+    _install_retry_policy(client, RETRY_MAX_BACKOFF if max_backoff is None else max_backoff)
     return client
 
 
