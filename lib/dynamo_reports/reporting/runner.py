@@ -73,6 +73,7 @@ from ..alerts import AlertOutcome, evaluate
 from ..exceptions import ParameterError, ReportError
 from ..plan import RunPlan, build_plan
 from ..redaction import SENSITIVE_NAME, redact, redact_text, redact_url
+from .engine import ENGINE_NAME
 from .export import export_html
 from .index import write_index
 from .parameters import COMMON_PARAMETERS, notebook_parameters
@@ -378,6 +379,7 @@ def run_report(
                     parameters={**cleaned, "summary_path": str(summary_file)},
                     cwd=str(nb_path.parent),
                     kernel_name=kernel_name,
+                    engine_name=ENGINE_NAME,  # nbclient's engine, writing the notebook less often
                     progress_bar=False,
                     log_output=False,
                     start_timeout=start_timeout,
