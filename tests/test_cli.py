@@ -41,16 +41,14 @@ def test_writes_to_real_aws_are_refused(argv, capsys):
     assert "--allow-aws" in err and err.count("\n") == 1
 
 
-def test_tables_create_and_seed_on_a_local_endpoint(capsys):
-    from dynamo_reports.demo.server import EmbeddedDynamo
-
-    with EmbeddedDynamo(create_tables=False, seed=False) as server:
-        assert main(["tables", "--create", "--endpoint-url", server.endpoint_url, "--env", "clitest"]) == 0
-        out = capsys.readouterr().out
-        assert "created commercive-leads-clitest" in out
-        conn = server.connect()
-        names = conn.call("ListTables")["TableNames"]
-        assert "flavaflav-distributions-clitest" in names
+def test_tables_create_and_seed_on_a_local_endpoint(empty_moto, capsys):
+    server = empty_moto  # this process's moto server, emptied (not a second server of its own)
+    assert main(["tables", "--create", "--endpoint-url", server.endpoint_url, "--env", "clitest"]) == 0
+    out = capsys.readouterr().out
+    assert "created commercive-leads-clitest" in out
+    conn = server.connect()
+    names = conn.call("ListTables")["TableNames"]
+    assert "flavaflav-distributions-clitest" in names
 
 
 def test_unreachable_endpoint_is_one_line_exit_3(capsys):
@@ -199,19 +197,47 @@ def test_demo_server_stops_on_a_signal_during_start_up(sig):
     assert proc.returncode in (130, -sig) and "Traceback" not in err
 
 
-def test_demo_server_stops_on_sigterm():
-    proc = subprocess.Popen([sys.executable, "-m", "dynamo_reports", "demo-server", "--port", "0", "--empty"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def test_demo_server_stops_on_sigterm(monkeypatch):
+    """In this process (the subprocess tests above cover exit statuses): a real SIGTERM sent to it
+    once the server listens stops the server, and the command returns 0. The command's signal
+    handlers are put back afterwards."""
+    import os
+    import threading
+
+    import dynamo_reports.cli as cli_module
+
+    events: list = []
+    make_event = cli_module._stop_event
+
+    def recording():
+        events.append(make_event())
+        return events[-1]
+
+    monkeypatch.setattr(cli_module, "_stop_event", recording)
+    sent: list[bool] = []
+
+    def stop_once_listening() -> None:
+        deadline = time.monotonic() + 60
+        while not (events and events[0].waiting) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if events and events[0].waiting:
+            os.kill(os.getpid(), signal.SIGTERM)  # handled by the command's handler
+            sent.append(True)
+        elif events:
+            events[0].set()  # never came up: release it, the assertions below fail
+
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    thread = threading.Thread(target=stop_once_listening, daemon=True)
+    thread.start()
     try:
-        assert proc.stdout is not None
-        for line in proc.stdout:  # bounded: the process prints this, or ends and closes stdout
-            if "stop with Ctrl-C" in line:
-                break
-        proc.send_signal(signal.SIGTERM)
-        rest, _ = proc.communicate(timeout=30)
+        result = cli("demo-server", "--port", "0", "--empty")
     finally:
-        proc.kill()
-    assert proc.returncode == 0 and "stopped" in rest
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        thread.join(timeout=60)
+    assert sent == [True]
+    assert result.code == 0 and "listening on http://127.0.0.1:" in result.out
+    assert result.out.rstrip().endswith("embedded DynamoDB stopped") and result.err == ""
 
 
 def test_heartbeat_names_the_reports_still_running(capsys):
