@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 from boto3.dynamodb.conditions import Attr, Key
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dynamo_reports import codec, reads
@@ -21,28 +21,49 @@ from dynamo_reports.exceptions import (
 _counter = itertools.count()
 
 
-def _make_table(conn) -> str:
+@pytest.fixture(scope="module")
+def setup(dynamo):
+    """Writes for the tests' set-up (CreateTable, BatchWriteItem) given to this process's moto
+    without HTTP (EmbeddedDynamo.set_up_tables): only the reads under test go over HTTP."""
+    return dynamo.set_up_tables([])
+
+
+def _make_table(setup) -> str:
     name = f"test-reads-{next(_counter)}"
-    conn.call("CreateTable", TableName=name, BillingMode="PAY_PER_REQUEST",
+    setup.call("CreateTable", TableName=name, BillingMode="PAY_PER_REQUEST",
               AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
                                     {"AttributeName": "sk", "AttributeType": "S"}],
               KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
     return name
 
 
-def _write(conn, table, items):
+def _write(setup, table, items):
     for start in range(0, len(items), 25):
-        conn.call("BatchWriteItem", RequestItems={table: [{"PutRequest": {"Item": codec.item_to_wire(i)}}
-                                                          for i in items[start:start + 25]]})
+        setup.call("BatchWriteItem", RequestItems={table: [{"PutRequest": {"Item": codec.item_to_wire(i)}}
+                                                           for i in items[start:start + 25]]})
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(n=st.integers(0, 150), payload=st.integers(1, 3000), page=st.integers(1, 40), segments=st.integers(1, 6))
-def test_pagination_reads_every_item_exactly_once(conn, n, payload, page, segments):
-    table = _make_table(conn)
+def _pages_of(n: int) -> st.SearchStrategy[int]:
+    """A page size of 1..40 giving at most ~8 pages of n items: the cost is per request (a page
+    size of 1 on 150 items was 225 requests), what is tested is where the pages end."""
+    return st.integers(max(1, n // 8), 40)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(n_page=st.integers(0, 150).flatmap(lambda n: st.tuples(st.just(n), _pages_of(n))),
+       payload=st.integers(1, 3000), segments=st.integers(1, 6))
+# no items; one item on pages of 1 over more segments than items; partition A (40 items) exactly one
+# page of 40; the largest table, on the largest pages and the most segments
+@example(n_page=(0, 1), payload=1, segments=1)
+@example(n_page=(1, 1), payload=10, segments=6)
+@example(n_page=(80, 40), payload=100, segments=2)
+@example(n_page=(150, 40), payload=3000, segments=6)
+def test_pagination_reads_every_item_exactly_once(conn, setup, n_page, payload, segments):
+    n, page = n_page
+    table = _make_table(setup)
     # Two partitions: "A" gets every even item, "B" every odd one.
     items = [{"pk": "A" if i % 2 == 0 else "B", "sk": f"{i:05d}", "blob": "x" * payload} for i in range(n)]
-    _write(conn, table, items)
+    _write(setup, table, items)
 
     queried = reads.query(conn, table, Key("pk").eq("A"), page_size=page, progress=False)
     assert [i["sk"] for i in queried] == [f"{i:05d}" for i in range(0, n, 2)]
@@ -53,11 +74,11 @@ def test_pagination_reads_every_item_exactly_once(conn, n, payload, page, segmen
     conn.call("DeleteTable", TableName=table)
 
 
-def test_date_range_key_condition_and_limit(conn):
-    table = _make_table(conn)
+def test_date_range_key_condition_and_limit(conn, setup):
+    table = _make_table(setup)
     days = ["2025-02-28T23:59:59Z", "2025-03-01T00:00:00Z", "2025-03-15T12:00:00Z",
             "2025-03-31T23:59:59Z", "2025-04-01T00:00:00Z"]
-    _write(conn, table, [{"pk": "SYMBOL#BTCUSDT", "sk": d} for d in days])
+    _write(setup, table, [{"pk": "SYMBOL#BTCUSDT", "sk": d} for d in days])
     march = reads.query(conn, table,
                         Key("pk").eq("SYMBOL#BTCUSDT") & Key("sk").between("2025-03-01", "2025-03-31\uffff"))
     assert [i["sk"] for i in march] == days[1:4]
@@ -67,10 +88,10 @@ def test_date_range_key_condition_and_limit(conn):
     assert len(filtered) == 3
 
 
-def test_query_read_units_sum_then_round(conn):
-    table = _make_table(conn)
+def test_query_read_units_sum_then_round(conn, setup):
+    table = _make_table(setup)
     # Each item: "pk"(2)+"A"(1) + "sk"(2)+"NN"(2) + "blob"(4)+989 = 1000 bytes.
-    _write(conn, table, [{"pk": "A", "sk": f"{i:02d}", "blob": "x" * 989} for i in range(10)])
+    _write(setup, table, [{"pk": "A", "sk": f"{i:02d}", "blob": "x" * 989} for i in range(10)])
     before = conn.meter.mark()
     reads.query(conn, table, Key("pk").eq("A"))
     [record] = conn.meter.since(before)
@@ -84,9 +105,9 @@ def test_query_read_units_sum_then_round(conn):
     assert conn.meter.totals(conn.meter.since(before))["read_units"] == 5.0
 
 
-def test_batch_get_chunks_of_100_and_duplicates_once(conn):
-    table = _make_table(conn)
-    _write(conn, table, [{"pk": "P", "sk": f"{i:04d}"} for i in range(230)])
+def test_batch_get_chunks_of_100_and_duplicates_once(conn, setup):
+    table = _make_table(setup)
+    _write(setup, table, [{"pk": "P", "sk": f"{i:04d}"} for i in range(230)])
     before = conn.meter.mark()
     keys = [{"pk": "P", "sk": f"{i:04d}"} for i in range(230)] + [{"pk": "P", "sk": "0000"}]
     got = reads.batch_get(conn, table, keys)
@@ -95,17 +116,17 @@ def test_batch_get_chunks_of_100_and_duplicates_once(conn):
     assert [r.items_returned for r in conn.meter.since(before)] == [100, 100, 30]
 
 
-def test_full_scan_must_be_asked_for_by_name(conn):
-    table = _make_table(conn)
+def test_full_scan_must_be_asked_for_by_name(conn, setup):
+    table = _make_table(setup)
     before = conn.meter.mark()
     with pytest.raises(ScanNotAllowedError, match="allow_full_scan=True"):
         reads.scan(conn, table)
     assert conn.meter.since(before) == []
 
 
-def test_read_table_reads_every_item_once_by_name(conn):
-    table = _make_table(conn)
-    _write(conn, table, [{"pk": f"P{i % 7}", "sk": f"{i:04d}"} for i in range(60)])
+def test_read_table_reads_every_item_once_by_name(conn, setup):
+    table = _make_table(setup)
+    _write(setup, table, [{"pk": f"P{i % 7}", "sk": f"{i:04d}"} for i in range(60)])
     before = conn.meter.mark()
     items = reads.read_table(conn, table, segments=3, page_size=10)
     assert sorted(i["sk"] for i in items) == [f"{i:04d}" for i in range(60)]
