@@ -79,6 +79,7 @@ Numbers are :class:`~decimal.Decimal`, string sets are ``set``.
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 import unicodedata
@@ -87,7 +88,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..systems import discord_config_keys, solanashares_keys, trading_keys
 
@@ -1218,17 +1219,37 @@ def build_demo_dataset() -> dict[str, list[dict]]:
     return _build()[0]
 
 
-#: the build made at import (for ANOMALIES), also what load_demo_dataset writes: never changed
-_IMPORT_BUILD, ANOMALIES = _build()
-ANOMALIES_BY_NAME: dict[str, Anomaly] = {a.name: a for a in ANOMALIES}
+@functools.cache
+def _shared_build() -> tuple[dict[str, list[dict]], list[Anomaly], dict[str, Anomaly]]:
+    """The one build behind ``ANOMALIES``, ``ANOMALIES_BY_NAME`` and what load_demo_dataset writes
+    (never changed), made on first use: importing the module for ``AS_OF`` (every report kernel on
+    the demo data does, through the run plan) builds nothing."""
+    data, anomalies = _build()
+    return data, anomalies, {a.name: a for a in anomalies}
+
+
+#: module attribute -> its place in _shared_build(); read as ``dataset.ANOMALIES`` or imported by name
+_SHARED = {"_IMPORT_BUILD": 0, "ANOMALIES": 1, "ANOMALIES_BY_NAME": 2}
+
+if TYPE_CHECKING:
+    _IMPORT_BUILD: dict[str, list[dict]]
+    ANOMALIES: list[Anomaly]
+    ANOMALIES_BY_NAME: dict[str, Anomaly]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SHARED:
+        return _shared_build()[_SHARED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def anomaly(name: str) -> Anomaly:
     """The planted anomaly called ``name`` (KeyError listing the names otherwise)."""
+    by_name = _shared_build()[2]
     try:
-        return ANOMALIES_BY_NAME[name]
+        return by_name[name]
     except KeyError:
-        raise KeyError(f"no planted anomaly {name!r}; known: {', '.join(sorted(ANOMALIES_BY_NAME))}") from None
+        raise KeyError(f"no planted anomaly {name!r}; known: {', '.join(sorted(by_name))}") from None
 
 
 def load_demo_dataset(conn: Any, *, tables: Any = None, max_attempts: int = 8) -> dict[str, int]:
@@ -1237,7 +1258,7 @@ def load_demo_dataset(conn: Any, *, tables: Any = None, max_attempts: int = 8) -
     from ..codec import item_to_wire
     from ..exceptions import DynamoReportsError
 
-    data = _IMPORT_BUILD  # read only: a second build would cost as much as the whole in-process seed
+    data = _shared_build()[0]  # read only: a second build would cost as much as the whole in-process seed
     wanted = TABLE_ORDER if tables is None else tuple(tables)
     counts: dict[str, int] = {}
     for logical in wanted:
