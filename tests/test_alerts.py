@@ -203,6 +203,7 @@ SAMPLE = ReportDef("sample", "sample_report.ipynb", "Sample report", "fixture",
                                  "kernel_python"))
 
 
+@pytest.mark.kernel  # runs the fixture notebook in a real kernel (make test, not make test-fast)
 def test_runner_records_outcomes_marks_the_index_and_still_updates_latest(tmp_path):
     # The fixture notebook's summary: realized_pnl = 1.5 + 2.0 = 3.5, trade_count = 2 rows,
     # rates = {"BNB": 600.0} (its default parameter).

@@ -1,7 +1,7 @@
 """The run plan: every check before anything starts, one window for the CLI, runner and notebooks.
 
-All in-process, no kernel and no server: a bad value must be refused by ``cli.main`` with
-exit 2 and one line naming the parameter, and nothing may be written.
+All in-process, no server, and no kernel except one test (marked ``kernel``): a bad value must be
+refused by ``cli.main`` with exit 2 and one line naming the parameter, and nothing may be written.
 """
 
 from __future__ import annotations
@@ -233,6 +233,7 @@ def test_an_endpoint_url_with_secrets_reaches_kernels_through_the_environment_on
     assert plain.parameters["pnl"]["endpoint_url"] == "http://127.0.0.1:9" and plain.kernel_env == {}
 
 
+@pytest.mark.kernel  # runs the fixture notebook in a real kernel (make test, not make test-fast)
 def test_a_failed_run_quoting_a_secret_endpoint_leaves_no_secret_in_any_file(tmp_path):
     from dynamo_reports.exceptions import ReportError
     from dynamo_reports.reporting.registry import ReportDef
