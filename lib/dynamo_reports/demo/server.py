@@ -26,7 +26,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..config import DEFAULT_REGION, Settings
@@ -111,6 +111,31 @@ def make_moto_item_sizing_linear() -> None:
     Item.__init__ = __init__  # type: ignore[method-assign]
 
 
+def make_moto_module_listing_cached() -> None:
+    """List moto's service packages once per process instead of at every request (idempotent).
+
+    To find the service of a request whose host is an IP address, moto's server asks, at every
+    request, whether the host is one of its service packages (``moto.backends.list_of_moto_modules``:
+    a ``listdir`` of moto's install directory and an ``isdir`` for each of its ~200 entries).
+    The installed package does not change while the server runs: the list is made once, by moto's
+    own function, and handed out again (the same names, in the same order).
+    """
+    from moto import backends
+
+    original = backends.list_of_moto_modules
+    if getattr(original, "_dynamo_reports_cached", None) is not None:
+        return
+    listing: list[tuple[str, ...]] = []
+
+    def list_of_moto_modules() -> Iterator[str]:
+        if not listing:
+            listing.append(tuple(original()))
+        return iter(listing[0])
+
+    list_of_moto_modules._dynamo_reports_cached = original  # type: ignore[attr-defined]
+    backends.list_of_moto_modules = list_of_moto_modules
+
+
 #: the set-up requests :class:`_InProcessSetup` hands to moto, and moto's handler of each
 SETUP_OPERATIONS = {"CreateTable": "create_table", "UpdateTimeToLive": "update_time_to_live",
                     "BatchWriteItem": "batch_write_item"}
@@ -187,9 +212,11 @@ class _MotoServer:
         )
         from werkzeug.serving import make_server
 
+        from .queries import install as install_sorted_once
         from .serializer import install as install_serializer
 
         install_serializer()  # attribute values written in one pass, not moto's shape walk (demo/serializer.py)
+        install_sorted_once()  # each table sorted once while nothing writes, not at every Query (demo/queries.py)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as socketserver does
@@ -239,6 +266,7 @@ class EmbeddedDynamo:
     def start(self) -> EmbeddedDynamo:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         make_moto_requests_atomic()
+        make_moto_module_listing_cached()
         self._server = _MotoServer(self.port)
         host, port = self._server.host, self._server.port
         self.port = port
