@@ -22,17 +22,29 @@ install: $(STAMP)
 INSTALLER ?= uv
 PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 
+# What the reports, their kernels, the demo server and the test workers import, compiled at install
+# by importing it once (bytecode caches are written: see unexport above). uv's --compile-bytecode
+# compiled all ~150 packages instead: 100 s of CPU, mostly for modules nothing imports (pandas'
+# own tests, moto's other services), which put a fresh clone's install over 2 minutes.
+WARM := dynamo_reports.cli dynamo_reports.reporting.runner dynamo_reports.reporting.export \
+        dynamo_reports.reporting.worker dynamo_reports.notebook dynamo_reports.plots dynamo_reports.analytics \
+        dynamo_reports.systems dynamo_reports.reads dynamo_reports.capacity dynamo_reports.replay \
+        dynamo_reports.demo.server moto.server moto.dynamodb.responses matplotlib.pyplot pandas \
+        ipykernel.kernelapp ipykernel.ipkernel matplotlib_inline.backend_inline \
+        pytest xdist nbval.plugin hypothesis
+
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dynamo-reports needs Python >= 3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@if [ "$(INSTALLER)" = uv ] && $(BIN)/python -m pip install --quiet -c constraints.txt uv \
 	      && $(BIN)/uv --version >/dev/null 2>&1; then \
-	    echo "$(BIN)/uv pip install --compile-bytecode -c constraints.txt -e '.[test]'"; \
-	    $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -c constraints.txt -e '.[test]' \
+	    echo "$(BIN)/uv pip install -c constraints.txt -e '.[test]'"; \
+	    $(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e '.[test]' \
 	      || { echo "uv failed: installing with pip instead" >&2; $(PIP_INSTALL); }; \
 	else \
 	    echo "installing with pip (uv not used)"; $(PIP_INSTALL); \
 	fi
+	$(BIN)/python -c 'import importlib, sys; [importlib.import_module(m) for m in sys.argv[1:]]' $(WARM)
 	touch $(STAMP)
 
 # ruff (E, F, I, B, UP) and mypy, configured in pyproject.toml: zero findings
