@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dynamo_reports.cli import main
-from harness import cli
+from harness import CliResult, cli
 
 
 def test_tables_lists_every_spec(capsys):
@@ -62,20 +62,13 @@ def test_bad_config_file_exit_2(tmp_path, capsys):
     assert "config_file" in capsys.readouterr().err
 
 
-def test_demo_server_starts_and_stops_cleanly():
-    proc = subprocess.Popen([sys.executable, "-m", "dynamo_reports", "demo-server", "--port", "0", "--empty"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    deadline = time.monotonic() + 60
-    for line in proc.stdout:
-        lines.append(line)
-        if "stop with Ctrl-C" in line or time.monotonic() > deadline:
-            break
-    endpoint = next(line.split()[-1] for line in lines if "listening on" in line)
+def test_demo_server_starts_and_stops_cleanly(monkeypatch):
+    """Ctrl-C (a real SIGINT) once it listens: exit 0, "stopped". In this process; the exit
+    statuses of the real process are the start-up tests' (below)."""
+    result = _demo_server_stopped_by(signal.SIGINT, monkeypatch)
+    endpoint = next(line.split()[-1] for line in result.out.splitlines() if "listening on" in line)
     assert endpoint.startswith("http://127.0.0.1:")
-    proc.send_signal(signal.SIGINT)
-    rest, _ = proc.communicate(timeout=30)
-    assert proc.returncode == 0 and "stopped" in rest
+    assert result.code == 0 and "stopped" in result.out
 
 
 def test_failed_run_through_the_cli_keeps_the_last_good_report(tmp_path, demo_endpoint):
@@ -197,10 +190,9 @@ def test_demo_server_stops_on_a_signal_during_start_up(sig):
     assert proc.returncode in (130, -sig) and "Traceback" not in err
 
 
-def test_demo_server_stops_on_sigterm(monkeypatch):
-    """In this process (the subprocess tests above cover exit statuses): a real SIGTERM sent to it
-    once the server listens stops the server, and the command returns 0. The command's signal
-    handlers are put back afterwards."""
+def _demo_server_stopped_by(sig: signal.Signals, monkeypatch) -> CliResult:
+    """``dynamo-reports demo-server --port 0 --empty`` in this process, sent a real ``sig`` (to this
+    process) once the server listens; the command's signal handlers are put back afterwards."""
     import os
     import threading
 
@@ -221,21 +213,27 @@ def test_demo_server_stops_on_sigterm(monkeypatch):
         while not (events and events[0].waiting) and time.monotonic() < deadline:
             time.sleep(0.01)
         if events and events[0].waiting:
-            os.kill(os.getpid(), signal.SIGTERM)  # handled by the command's handler
+            os.kill(os.getpid(), sig)  # handled by the command's handler
             sent.append(True)
         elif events:
-            events[0].set()  # never came up: release it, the assertions below fail
+            events[0].set()  # never came up: release it, the caller's assertions fail
 
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     thread = threading.Thread(target=stop_once_listening, daemon=True)
     thread.start()
     try:
         result = cli("demo-server", "--port", "0", "--empty")
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
         thread.join(timeout=60)
-    assert sent == [True]
+    assert sent == [True], result
+    return result
+
+
+def test_demo_server_stops_on_sigterm(monkeypatch):
+    """A real SIGTERM once the server listens stops it, and the command returns 0."""
+    result = _demo_server_stopped_by(signal.SIGTERM, monkeypatch)
     assert result.code == 0 and "listening on http://127.0.0.1:" in result.out
     assert result.out.rstrip().endswith("embedded DynamoDB stopped") and result.err == ""
 
