@@ -189,7 +189,9 @@ def mask_chart_emails(fig: Any) -> None:
 def show(fig: Any, *, alt: str | None = None) -> None:
     """Render the figure into the notebook output (PNG, embedded in the HTML, with alt text) and close it.
 
-    E-mail-like text in the chart is masked first (:func:`mask_chart_emails`)."""
+    E-mail-like text in the chart is masked first (:func:`mask_chart_emails`). In a notebook the
+    PNG is drawn once (:func:`inline_png`) where IPython's inline backend would draw the figure
+    twice; the output (``image/png`` + the figure's ``text/plain``) is the one ``display(fig)`` makes."""
     import matplotlib.pyplot as plt
 
     mask_chart_emails(fig)
@@ -200,11 +202,91 @@ def show(fig: Any, *, alt: str | None = None) -> None:
     except ImportError:  # pragma: no cover - plain Python without IPython
         plt.show()
     else:
-        if get_ipython() is None:
+        shell = get_ipython()
+        if shell is None:
             plt.show()
         else:
-            display(fig, metadata={"image/png": {"alt": alt or alt_text(fig)}})
+            metadata = {"image/png": {"alt": alt or alt_text(fig)}}
+            png = inline_png(fig) if _inline_png_is_default(fig, shell) else None
+            if png is None:
+                display(fig, metadata=metadata)
+            else:
+                display({"image/png": png, "text/plain": repr(fig)}, raw=True, metadata=metadata)
     plt.close(fig)
+
+
+#: keywords of IPython's default inline PNG formatter for figures (``print_figure``, InlineBackend defaults)
+_INLINE_PNG_KEYWORDS = {"fmt": "png", "base64": True, "bbox_inches": "tight"}
+
+
+def _inline_png_is_default(fig: Any, shell: Any) -> bool:
+    """Whether ``display(fig)`` would give exactly ``text/plain`` and IPython's default PNG (no retina,
+    SVG, PDF or JPEG; no other print options): the case :func:`inline_png` reproduces."""
+    import functools
+
+    from IPython.core.pylabtools import print_figure
+
+    formatters = shell.display_formatter.formatters
+    try:
+        printer = formatters["image/png"].lookup(fig)
+    except KeyError:
+        return False
+    if not (isinstance(printer, functools.partial) and printer.func is print_figure and not printer.args
+            and {"bbox_inches": "tight", **printer.keywords} == _INLINE_PNG_KEYWORDS):  # print_figure's default
+        return False
+    for mime, formatter in formatters.items():
+        if mime in ("image/png", "text/plain") or not getattr(formatter, "enabled", True):
+            continue
+        try:
+            formatter.lookup(fig)
+        except KeyError:
+            continue
+        return False
+    return bool(fig.axes or fig.lines)  # print_figure gives no image for an empty figure
+
+
+def inline_png(fig: Any) -> str | None:
+    """The figure as IPython's inline backend shows it — a PNG at ``fig.dpi`` cropped to the tight
+    bounding box plus ``savefig.pad_inches`` — drawn once, base64. None when it cannot be (not an
+    Agg canvas, or the tight box reaches beyond the figure): then ``display(fig)`` does it.
+
+    ``print_figure(..., bbox_inches="tight")`` draws the figure twice: once to place everything
+    and measure the tight box, once more translated to that box. Here the figure is drawn once at
+    its own size and the tight box cut out of it, at the nearest whole pixel: the same size in
+    pixels, the same picture, the content shifted by less than half a pixel."""
+    import base64
+    import io
+
+    import matplotlib as mpl
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas
+    if not isinstance(canvas, FigureCanvasAgg) or canvas.device_pixel_ratio != 1:
+        return None
+    pad = mpl.rcParams["savefig.pad_inches"]
+    if isinstance(pad, str):  # "layout": print_figure's own rules
+        return None
+    saving = canvas._is_saving  # type: ignore[attr-defined]
+    canvas._is_saving = True  # type: ignore[attr-defined]  # as print_figure draws: animated artists too
+    try:
+        canvas.draw()
+    finally:
+        canvas._is_saving = saving  # type: ignore[attr-defined]
+    renderer = canvas.get_renderer()
+    box = fig.get_tightbbox(renderer).padded(pad)
+    dpi = fig.dpi
+    width, height = int(box.width * dpi), int(box.height * dpi)  # the size print_figure's canvas gets
+    # the box's lower left corner at the nearest whole pixel (y counted up from the bottom, as the
+    # tight print places it); its size as print_figure's canvas truncates it
+    left, top = round(box.x0 * dpi), round(fig.bbox.height - box.y0 * dpi) - height
+    full_width, full_height = canvas.get_width_height(physical=True)
+    if left < 0 or top < 0 or width <= 0 or height <= 0 or left + width > full_width or top + height > full_height:
+        return None
+    pixels = np.asarray(canvas.buffer_rgba())[top:top + height, left:left + width]
+    out = io.BytesIO()
+    mpl.image.imsave(out, pixels, format="png", origin="upper", dpi=dpi)
+    return base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def empty(ax: Any, message: str = "no data in this window") -> None:
