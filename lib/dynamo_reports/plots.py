@@ -19,7 +19,7 @@ the report style draws (:data:`TEXT_IS_DATA`). A strategy named ``$x^$`` is draw
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 PALETTE = ["#1f6f8b", "#e07a1f", "#3a9a5b", "#c23b3b", "#7a5ea8", "#8c6d46", "#d45d9e", "#6b6b6b", "#2a9d8f",
@@ -168,16 +168,30 @@ def alt_text(fig: Any) -> str:
     return "; ".join(t for t in titles if t) or "chart"
 
 
+def _texts(artist: Any) -> Iterator[Any]:
+    """Every ``Text`` under ``artist`` (as ``findobj(Text)`` finds them), tick labels left out: an
+    axis's tick labels are written from its formatter each time the figure is drawn, whatever they
+    said before (categories are masked through the formatter), and asking an axis for its ticks
+    makes them all, for nothing."""
+    from matplotlib.axis import Axis
+    from matplotlib.text import Text
+
+    children = [artist.label, artist.offsetText] if isinstance(artist, Axis) else artist.get_children()
+    for child in children:
+        yield from _texts(child)
+    if isinstance(artist, Text):
+        yield artist
+
+
 def mask_chart_emails(fig: Any) -> None:
     """Mask e-mail-like text in every title, label, legend entry, annotation and category tick of ``fig``
     (:mod:`dynamo_reports.pii`): a chart never needs a full address, whatever ``show_pii`` says."""
     from matplotlib.category import StrCategoryFormatter
-    from matplotlib.text import Text
     from matplotlib.ticker import FuncFormatter
 
     from .pii import mask_emails_in_text
 
-    for text in fig.findobj(Text):
+    for text in _texts(fig):
         text.set_text(mask_emails_in_text(text.get_text()))
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):

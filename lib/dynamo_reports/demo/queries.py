@@ -47,6 +47,7 @@ import operator
 import threading
 import weakref
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 __all__ = ["install", "installed", "uninstall"]
@@ -89,11 +90,8 @@ def code_digest(function: Callable[..., Any]) -> str:
 
 def _gather(table: Any) -> list[Any]:
     """The table's items in the order moto's ``all_items`` gathers them before sorting."""
-    if table.range_key_attr:
-        items: list[Any] = []
-        for partition in table.items.values():
-            items.extend(partition.values())
-        return items
+    if table.range_key_attr:  # each partition's items, partitions in order (moto's two loops, in C)
+        return list(chain.from_iterable(map(dict.values, table.items.values())))
     return list(table.items.values())
 
 
