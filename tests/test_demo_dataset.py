@@ -8,6 +8,7 @@ tested against exactly the planted items.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import subprocess
@@ -138,9 +139,10 @@ def test_two_builds_are_identical(data):
 
 
 def test_build_does_not_depend_on_hash_seed_or_process(data):
-    code = (f"import hashlib, json, sys; sys.path[:0] = [{os.path.dirname(__file__)!r}]; "
-            "import test_demo_dataset as t; "
-            "from dynamo_reports.demo.dataset import build_demo_dataset; print(t.digest(build_demo_dataset()))")
+    # this module's own _canonical and digest, without importing the module (and pytest) there
+    code = ("import hashlib, json\nfrom decimal import Decimal\n"
+            + inspect.getsource(_canonical) + inspect.getsource(digest)
+            + "from dynamo_reports.demo.dataset import build_demo_dataset\nprint(digest(build_demo_dataset()))\n")
     # one other process, with a hash seed other than this one's (random unless PYTHONHASHSEED is
     # set): a second subprocess (another seed again) cost 2 s more and found nothing this one cannot
     seed = "4242" if os.environ.get("PYTHONHASHSEED") == "0" else "0"
