@@ -134,7 +134,8 @@ def test_all_skips_reports_whose_tables_are_missing(tmp_path, empty_moto):
 
     create_table(empty_moto.connect(), discord_config.CONFIG)
     proc = cli("run", "--all", "--source", "aws", "--endpoint-url", empty_moto.endpoint_url,
-               "--region", empty_moto.region, "--period", "all", "-p", "replay_events", "0", "--output-dir", tmp_path)
+               "--region", empty_moto.region, "--period", "all", "-p", "replay_events", "0",
+               "--jobs", "1", "--output-dir", tmp_path)
     assert proc.code == 1
     assert "pnl: skipped: table 'trading-bot-dev-trades'" in proc.err
     assert "participants: skipped: table 'solanashares-logistic'" in proc.err

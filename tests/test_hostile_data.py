@@ -84,7 +84,7 @@ def hostile_runs(dynamo, tmp_path_factory):
             conn.call("PutItem", TableName=conn.table_name(logical), Item=item_to_wire(item))
     out = tmp_path_factory.mktemp("hostile")
     result = cli("run", "--all", "--source", "aws", "--endpoint-url", dynamo.endpoint_url, "--region", dynamo.region,
-                 "--period", "all", "--output-dir", out)
+                 "--period", "all", "--jobs", "1", "--output-dir", out)  # in this process (pool: test_parallel_run)
     return result, out
 
 
