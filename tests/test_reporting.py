@@ -846,13 +846,17 @@ def test_reading_notebooks_does_not_compile_rfc3987_grammars(module):
     # at import; after importing the runner or the exporter, jsonschema is loaded without it, and
     # nbformat still validates: a code cell whose execution_count is a string is refused.
     code = (f"import sys, {module}, nbformat, importlib.util\n"
+            "print('pandas' in sys.modules)\n"
             "assert importlib.util.find_spec('lark') is not None  # installed, ...\n"
             "print('lark' in sys.modules, 'jsonschema' in sys.modules)\n"
             "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')]); nbformat.validate(nb)\n"
             "nb.cells[0]['execution_count'] = 'one'\n"
             "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError:\n    print('refused')\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    pandas_loaded, *out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                         check=True).stdout.split()
     assert out == ["False", "True", "refused"]  # ... not imported; jsonschema is
+    if module.endswith(".export"):
+        assert pandas_loaded == "False"  # the exporter writes files through reporting.summary: no pandas
 
 
 def test_pytest_loads_jsonschema_without_rfc3987_grammars():

@@ -23,9 +23,6 @@ from decimal import Decimal
 from pathlib import Path, PurePath
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
@@ -90,6 +87,11 @@ def _float(value: float) -> float | None:
 
 def to_jsonable(obj: Any) -> Any:
     """Convert ``obj`` to plain JSON types (dict/list/str/int/float/bool/None), recursively."""
+    # imported here, not with the module: the exporter, the index and the publisher only write
+    # files through this module and need neither (pandas ~0.5 s to import)
+    import numpy as np
+    import pandas as pd
+
     # order matters: bool before int, numpy/pandas before generic fallbacks
     if obj is None or isinstance(obj, (bool, str)):
         return obj
