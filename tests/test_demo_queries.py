@@ -56,11 +56,19 @@ def send(endpoint: str, operation: str, body: dict[str, Any]) -> tuple[int, byte
 
 
 class RecordingConnection(Connection):
-    """A connection that keeps every request it sends (operation, parameters)."""
+    """A connection that keeps every request it sends (operation, parameters) and, for the four
+    reads, each answer's status and body as the server sent them (before botocore or the wire
+    decoder read them: this handler runs first)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sent: list[tuple[str, dict[str, Any]]] = []
+        self.answers: list[tuple[int, bytes]] = []
+        for operation in ("GetItem", "Query", "Scan", "BatchGetItem"):
+            self.client.meta.events.register_first(f"before-parse.dynamodb.{operation}", self._keep_answer)
+
+    def _keep_answer(self, response_dict: dict[str, Any], **_: Any) -> None:
+        self.answers.append((response_dict["status_code"], response_dict["body"]))
 
     def read(self, operation: str, **params: Any) -> dict:
         self.sent.append((operation, json.loads(json.dumps(params))))
@@ -117,13 +125,18 @@ def test_the_cache_replay_gets_moto_own_answers_byte_for_byte(demo, moto_own):
     items = {logical: reads.scan(conn, conn.table_name(logical), allow_full_scan=True, progress=False)
              for logical in ("solanashares", "discord_config")}
     conn.sent.clear()
+    conn.answers.clear()
     replay = replay_caches(conn, items, cm.TrafficModel(), max_events=200)  # 167 distinct requests
     requests = conn.sent
     assert len(requests) == replay.requests_sent  # every distinct request the replay sent, recorded
+    assert len(conn.answers) == len(requests)  # and the answer to each, as the replay got it
     kinds = {(op, body.get("IndexName")) for op, body in requests}
     assert {("Query", None), ("Query", "WalletAddressIndex"), ("Query", "ChannelIndex"),
             ("GetItem", None), ("Scan", None)} <= kinds
-    assert_same(both_ways(demo.endpoint_url, moto_own, requests), requests)
+    # the answers the replay got (ours) against moto's own to the same requests, sent again
+    moto_own(True)
+    assert_same({"ours": conn.answers, "moto": [send(demo.endpoint_url, op, body) for op, body in requests]},
+                requests)
 
 
 # -- a table with every kind of index, before and after writes -------------------------------------------
