@@ -831,12 +831,13 @@ def _full_scan(conn, table: str) -> list[dict]:
         more = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
 
 
-def _table_shape(conn, table: str) -> dict:
-    """What DescribeTable / DescribeTimeToLive say of a table, without its name, ARN, id and creation time."""
-    t = conn.call("DescribeTable", TableName=table)["Table"]
+def _table_shape(backend, table: str) -> dict:
+    """What DescribeTable / DescribeTimeToLive say of a table (moto's descriptions, which the server
+    writes out as they are), without its name, ARN, id and creation time."""
+    t = backend.describe_table(table)["Table"]
     indexes = sorted(({k: i.get(k) for k in ("IndexName", "KeySchema", "Projection")}
                       for i in t.get("GlobalSecondaryIndexes", [])), key=lambda i: i["IndexName"])
-    ttl = conn.call("DescribeTimeToLive", TableName=table)["TimeToLiveDescription"]
+    ttl = backend.describe_time_to_live(table)
     return {"keys": t["KeySchema"], "attributes": sorted(t["AttributeDefinitions"], key=lambda a: a["AttributeName"]),
             "indexes": indexes, "billing": t.get("BillingModeSummary", {}).get("BillingMode"),
             "status": t["TableStatus"], "count": t["ItemCount"], "ttl": ttl}
@@ -850,29 +851,28 @@ def test_in_process_set_up_stores_what_batch_write_item_over_http_stores(moto_se
     # Both hold the same items, attribute for attribute (names, types, values) and in
     # the same order, as moto stores them (what every read answers from: Scan serializes exactly
     # these, so reading them back over HTTP as well, ~1 ms an item, would add nothing), and the
-    # tables have the same shapes over HTTP.
+    # tables have the same shapes.
     from moto.dynamodb.models import dynamodb_backends
 
-    from dynamo_reports.connection import Connection
     from dynamo_reports.demo.server import _InProcessSetup
 
     over_http = loaded[0]
     setup = _InProcessSetup(moto_server.settings.with_(region="eu-south-1"))
     setup.create_tables(ALL_TABLES)
     assert ds.load_demo_dataset(setup) == {t: len(v) for t, v in data.items()}
-    in_process = Connection(moto_server.settings.with_(region="eu-south-1"))
+    http_backend = dynamodb_backends[setup.account][over_http.settings.region]
+    in_process = dynamodb_backends[setup.account]["eu-south-1"]
 
-    def stored(region: str, name: str) -> list[dict]:
+    def stored(backend, name: str) -> list[dict]:
         """The table's items as moto holds them, in the order Scan returns them (key order)."""
-        table = dynamodb_backends[setup.account][region].get_table(name)
-        return [item.to_json() for item in table.all_items()]
+        return [item.to_json() for item in backend.get_table(name).all_items()]
 
     for spec in ALL_TABLES:
         name = over_http.table_name(spec.logical)
-        want = stored(over_http.settings.region, name)
+        want = stored(http_backend, name)
         assert len(want) == len(data[spec.logical]), spec.logical
-        assert stored("eu-south-1", name) == want, spec.logical
-        assert _table_shape(in_process, name) == _table_shape(over_http, name), spec.logical
+        assert stored(in_process, name) == want, spec.logical
+        assert _table_shape(in_process, name) == _table_shape(http_backend, name), spec.logical
 
 
 def test_in_process_set_up_keeps_existing_tables_and_refuses_other_operations(moto_server):
