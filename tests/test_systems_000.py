@@ -16,8 +16,9 @@ import pytest
 from dynamo_reports import reads
 from dynamo_reports.codec import item_to_wire
 from dynamo_reports.connection import Connection
+from dynamo_reports.demo.server import _InProcessSetup
 from dynamo_reports.exceptions import ParameterError, ReadOnlyError
-from dynamo_reports.systems.base import create_table
+from dynamo_reports.systems.base import register
 from dynamo_reports.systems.solanashares import (
     PARTICIPANTS,
     STATS_KEY,
@@ -65,7 +66,8 @@ def private_conn(dynamo, client) -> Connection:
     module's client."""
     settings = dynamo.settings.with_(tables={"solanashares": f"solanashares-private-{next(_ids)}"})
     connection = Connection(settings, client=client)
-    create_table(connection, PARTICIPANTS)
+    _InProcessSetup(settings).create_tables([PARTICIPANTS])  # set-up without HTTP, as the module's tables
+    register(connection, PARTICIPANTS)
     connection.meter.reset()
     return connection
 

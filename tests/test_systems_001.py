@@ -14,8 +14,9 @@ import pytest
 from dynamo_reports import reads
 from dynamo_reports.codec import item_to_wire
 from dynamo_reports.connection import Connection
+from dynamo_reports.demo.server import _InProcessSetup
 from dynamo_reports.exceptions import DynamoReportsError, ParameterError, ReadOnlyError
-from dynamo_reports.systems.base import create_table
+from dynamo_reports.systems.base import register
 from dynamo_reports.systems.discord_config import (
     CONFIG,
     ChannelConfig,
@@ -56,7 +57,8 @@ def private_conn(dynamo, client) -> Connection:
     """A connection whose config table is new and empty (exact warm-up figures), over the module's client."""
     settings = dynamo.settings.with_(tables={"discord_config": f"discord-config-private-{next(_ids)}"})
     connection = Connection(settings, client=client)
-    create_table(connection, CONFIG)
+    _InProcessSetup(settings).create_tables([CONFIG])  # set-up without HTTP, as the module's tables
+    register(connection, CONFIG)
     connection.meter.reset()
     return connection
 
