@@ -15,7 +15,7 @@ calling moto's own DynamoDB request handlers (``DynamoHandler.create_table``,
 (:class:`_InProcessSetup`). That skips the socket, botocore's validation and serialisation
 and moto's request parser and response serialiser: the whole set-up takes a fraction of a
 second instead of several seconds, and the tables hold exactly what the same requests over
-HTTP store (tests/test_demo_dataset.py compares a full scan of every table both ways).
+HTTP store (tests/test_demo_dataset.py compares what moto stores, item by item, and each table's description both ways).
 Everything after set-up, reads above all, goes through boto3 over HTTP as it would to AWS.
 """
 
