@@ -64,6 +64,29 @@ def test_chart_text_and_category_ticks_are_masked():
     plt.close(fig)
 
 
+def test_fixed_and_function_tick_labels_are_masked_and_numbers_kept():
+    # labels given as a list (set_xticklabels, set_yticks(labels=)) and a function formatter: the
+    # addresses are masked as in the title above; the numeric x axis of the second chart still reads 0 .. 2
+    from matplotlib.ticker import FuncFormatter
+
+    fig, (left, right) = plt.subplots(1, 2)
+    left.bar([0, 1], [1, 2])
+    left.set_xticks([0, 1])
+    left.set_xticklabels(["ann@corp.io", "rsi"])
+    left.set_yticks([1, 2], labels=["bob.smith@example.com", "two"])
+    right.plot([0, 1, 2], [0, 1, 2])
+    right.set_xticks([0, 1, 2])
+    right.yaxis.set_major_formatter(FuncFormatter(lambda v, pos: f"eve{int(v)}@example.org"))
+    right.set_yticks([0, 1])
+    plots.mask_chart_emails(fig)
+    fig.canvas.draw()
+    assert [t.get_text() for t in left.get_xticklabels()] == ["a***@corp.io", "rsi"]
+    assert [t.get_text() for t in left.get_yticklabels()] == ["b***@example.com", "two"]
+    assert [t.get_text() for t in right.get_yticklabels()] == ["e***@example.org", "e***@example.org"]
+    assert [t.get_text() for t in right.get_xticklabels()] == ["0", "1", "2"]
+    plt.close(fig)
+
+
 # -- one palette, fixed meanings; counts on integer axes; no scientific notation (issue 12) --------
 
 def test_a_colour_keeps_one_meaning_across_a_reports_charts():

@@ -184,10 +184,14 @@ def _texts(artist: Any) -> Iterator[Any]:
 
 
 def mask_chart_emails(fig: Any) -> None:
-    """Mask e-mail-like text in every title, label, legend entry, annotation and category tick of ``fig``
-    (:mod:`dynamo_reports.pii`): a chart never needs a full address, whatever ``show_pii`` says."""
+    """Mask e-mail-like text in every title, label, legend entry, annotation and text tick of ``fig``
+    (:mod:`dynamo_reports.pii`): a chart never needs a full address, whatever ``show_pii`` says.
+
+    Tick labels are written from the axis's formatters at every draw, so text ticks are masked
+    there: categories from the data, fixed labels (``set_xticklabels``, ``set_yticks(..., labels=)``)
+    and function formatters, major and minor. Numeric formatters are left as they are."""
     from matplotlib.category import StrCategoryFormatter
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
 
     from .pii import mask_emails_in_text
 
@@ -195,9 +199,12 @@ def mask_chart_emails(fig: Any) -> None:
         text.set_text(mask_emails_in_text(text.get_text()))
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            formatter = axis.get_major_formatter()
-            if isinstance(formatter, StrCategoryFormatter):   # categories from the data, labelled at draw time
-                axis.set_major_formatter(FuncFormatter(lambda v, pos, f=formatter: mask_emails_in_text(f(v, pos))))
+            for formatter, replace in ((axis.get_major_formatter(), axis.set_major_formatter),
+                                       (axis.get_minor_formatter(), axis.set_minor_formatter)):
+                if isinstance(formatter, FixedFormatter):      # labels given as a list
+                    formatter.seq = [mask_emails_in_text(str(label)) for label in formatter.seq]
+                elif isinstance(formatter, StrCategoryFormatter | FuncFormatter):  # labelled at draw time
+                    replace(FuncFormatter(lambda v, pos, f=formatter: mask_emails_in_text(f(v, pos))))
 
 
 def show(fig: Any, *, alt: str | None = None) -> None:
