@@ -191,6 +191,47 @@ def test_demo_server_stops_on_a_signal_during_start_up(sig):
     assert proc.returncode in (130, -sig) and "Traceback" not in err
 
 
+def test_a_caught_interrupt_still_exits_130_under_python_m(tmp_path):
+    # CPython 3.11 marks a KeyboardInterrupt raised inside exec() of source text (as dataclasses
+    # build their methods while a module is imported) as unhandled even once it is caught; under
+    # `python -m` the process then ends killed by SIGINT (-2), whatever its exit code. That is what
+    # made `python -m dynamo_reports demo-server` sent SIGTERM during start-up end -2 now and then.
+    (tmp_path / "interrupted.py").write_text(
+        "import sys\n"
+        "from dynamo_reports.cli import _forget_unhandled_interrupt\n"
+        "try:\n"
+        "    exec('import os, signal, time\\nos.kill(os.getpid(), signal.SIGINT)\\ntime.sleep(5)')\n"
+        "except KeyboardInterrupt:\n"
+        "    if sys.argv[1:] == ['forget']:\n"
+        "        _forget_unhandled_interrupt()\n"
+        "sys.exit(130)\n")
+
+    def exit_code(*argv: str) -> int:
+        return subprocess.run([sys.executable, "-m", "interrupted", *argv], cwd=tmp_path, timeout=60).returncode
+
+    if sys.version_info[:2] == (3, 11):  # the problem itself, on the Python this project runs on
+        assert exit_code() == -signal.SIGINT
+    assert exit_code("forget") == 130
+
+
+def test_a_demo_set_up_that_fails_leaves_nothing_listening(monkeypatch):
+    import socket
+
+    from dynamo_reports.demo import dataset
+    from dynamo_reports.demo.server import EmbeddedDynamo
+
+    def broken(*_args, **_kwargs):
+        raise MemoryError("no room for the demo dataset")
+
+    monkeypatch.setattr(dataset, "load_demo_dataset", broken)
+    server = EmbeddedDynamo(port=0)
+    with pytest.raises(MemoryError):
+        server.start()
+    assert server.endpoint_url is None
+    with socket.socket() as again:  # the port it had bound is free again
+        again.bind(("127.0.0.1", server.port))
+
+
 def _demo_server_stopped_by(sig: signal.Signals, monkeypatch) -> CliResult:
     """``dynamo-reports demo-server --port 0 --empty`` in this process, sent a real ``sig`` (to this
     process) once the server listens; the command's signal handlers are put back afterwards."""

@@ -141,6 +141,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def console_main() -> int:
+    """The ``dynamo-reports`` command (and ``python -m dynamo_reports``): :func:`main` on ``sys.argv``,
+    in a process that ends without a last garbage collection."""
+    from .reporting.worker import skip_final_collection
+
+    skip_final_collection()
+    return main()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
@@ -153,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except KeyboardInterrupt:
+        _forget_unhandled_interrupt()
         return 130
     except BrokenPipeError:  # `dynamo-reports list | head`
         return EXIT_OK
@@ -165,6 +175,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(e, (EndpointError, TableNotFoundError, ThrottlingError)):  # throttled beyond retries: 3
             return EXIT_ENDPOINT
         return EXIT_FAILED
+
+
+def _forget_unhandled_interrupt() -> None:
+    """Let ``python -m dynamo_reports`` end with 130 after a Ctrl-C or SIGTERM it handled.
+
+    CPython 3.11 marks a KeyboardInterrupt raised inside ``exec()`` of source text as unhandled
+    even when a caller catches it, and ``python -m`` then ends the process by SIGINT (-2) instead
+    of with its exit code. During start-up that is likely: dataclasses and namedtuples build their
+    methods with ``exec()`` as a module is imported. A completed ``exec()`` clears the mark.
+    """
+    exec("pass")
 
 
 # -- list / run -------------------------------------------------------------------------------

@@ -34,9 +34,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .exceptions import DataError, ParameterError
 
@@ -47,6 +45,11 @@ EPOCH_MS_THRESHOLD = 10**11  # epoch seconds reach 10^11 in the year 5138
 ISO_TIMESTAMP_RE = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})")
 _EPOCH_TEXT_RE = re.compile(r"\d+(?:\.\d+)?")
+
+if TYPE_CHECKING:
+    import pandas as pd
+# pandas is imported by the functions that make timestamps and frames, not here: the wire
+# conversions (the embedded server's set-up, the demo dataset, writes) need none of it (~0.8 s)
 
 
 def _prepare(value: Any) -> Any:
@@ -269,6 +272,8 @@ def parse_timestamp(value: Any) -> pd.Timestamp | None:
     number (int/Decimal/float or a string of digits, >= 0). ``"now"``, ``"31/12/2025"``, a naive
     ``"2025-03-01T10:00:00"`` and every other form give ``None``: callers report it as a finding.
     """
+    import pandas as pd
+
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return None  # NaT is a datetime too: without this check it recursed forever
     if isinstance(value, pd.Timestamp):
@@ -309,6 +314,8 @@ def parse_timestamp(value: Any) -> pd.Timestamp | None:
 
 def to_timestamp_series(values: Iterable[Any]) -> tuple[pd.Series, list[int]]:
     """Parse a column of timestamps; returns (UTC datetime series, positions that were unreadable)."""
+    import pandas as pd
+
     parsed, invalid = [], []
     for pos, value in enumerate(values):
         ts = parse_timestamp(value)
@@ -367,6 +374,8 @@ def items_to_frame(
     Decimal/None. Values that are not numbers in a number column become NaN and are listed in
     ``attrs["invalid_numbers"]``. Maps and lists are kept as Python objects.
     """
+    import pandas as pd
+
     rows = [item if type(item) is dict else dict(item) for item in items]  # pandas copies the values
     seen: dict[str, Any] = dict.fromkeys(columns)
     for row in rows:

@@ -43,6 +43,9 @@ DEMO_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo"
 
 _ATOMIC_LOCK = threading.RLock()
 
+#: how often the server loop checks for a stop request (seconds): the longest stop() waits
+STOP_POLL_SECONDS = 0.05
+
 
 def make_moto_requests_atomic() -> None:
     """Make moto apply each DynamoDB request atomically, as DynamoDB does (idempotent).
@@ -235,13 +238,21 @@ class _MotoServer:
         finally:
             sock.close()
         self.host, self.port = str(self._server.server_address[0]), int(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, name="embedded-dynamodb", daemon=True)
+        self._thread: threading.Thread | None = None
+
+    def serve(self) -> None:
+        """Start answering: connections made since the socket was bound wait in its backlog until now."""
+        # shutdown() waits for the loop to notice, at most one poll interval (socketserver's default
+        # 0.5 s was half a second added to every command and test that stops a server)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": STOP_POLL_SECONDS},
+                                        name="embedded-dynamodb", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread is not None:  # shutdown() would wait forever for a loop that never ran
+            self._server.shutdown()
+            self._thread.join(timeout=10)
         self._server.server_close()
-        self._thread.join(timeout=10)
 
 
 class EmbeddedDynamo:
@@ -264,6 +275,8 @@ class EmbeddedDynamo:
 
     # -- lifecycle --------------------------------------------------------------------------
     def start(self) -> EmbeddedDynamo:
+        """Listen on the port, create the tables and load the demo dataset, then answer. A set-up
+        that fails leaves nothing listening."""
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         make_moto_requests_atomic()
         make_moto_module_listing_cached()
@@ -272,12 +285,18 @@ class EmbeddedDynamo:
         self.port = port
         self.endpoint_url = f"http://{host}:{port}"
         log.info("embedded DynamoDB listening on %s", self.endpoint_url)
-        if self.create_tables:
-            setup = self.set_up_tables()
-            if self.seed:
-                from .dataset import load_demo_dataset
+        try:
+            if self.create_tables:
+                setup = self.set_up_tables()
+                if self.seed:
+                    from .dataset import load_demo_dataset
 
-                self.seed_summary = load_demo_dataset(setup)
+                    self.seed_summary = load_demo_dataset(setup)
+            self._server.serve()
+        except BaseException:
+            self.stop()
+            self.endpoint_url = None
+            raise
         return self
 
     def set_up_tables(self, specs: Iterable[TableSpec] | None = None) -> _InProcessSetup:

@@ -11,8 +11,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from .labels import column_label
 from .registry import ReportDef
-from .tables import column_label
 
 __all__ = ["attention_points", "format_headline", "headline_items", "headline_label", "headline_units", "unit_for"]
 

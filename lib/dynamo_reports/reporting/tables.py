@@ -33,6 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .labels import MONEY_NAME as _MONEY
+from .labels import column_label
+
 __all__ = ["column_label", "format_cell", "render_table"]
 
 #: columns right-aligned by the table's ``r<n>`` classes (the theme has a rule for each)
@@ -41,29 +44,11 @@ _NUMERIC = ("share", "money", "int", "number")
 #: rows kept inside ``<details>`` at most (a report is not a data dump)
 MAX_HIDDEN_ROWS = 2000
 
-_MONEY = re.compile(r"(cost|usd|commission|fee|pnl|price|invested|investment|volume|amount)", re.IGNORECASE)
 _SHARE = re.compile(r"(ratio|rate|share)$", re.IGNORECASE)
 _ID = re.compile(r"(^|_|\b)(id|key|pk|sk|uuid)s?$|_id_|^key|wallet|signature|hash", re.IGNORECASE)
 _SCIENTIFIC = re.compile(r"\d[eE][+-]?\d")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
-_UPPER = {"usd": "USD", "sol": "SOL", "rcu": "RCU", "wcu": "WCU", "gsi": "GSI", "ttl": "TTL", "id": "ID",
-          "ids": "IDs", "pk": "PK", "sk": "SK", "kb": "KB", "mb": "MB", "gb": "GB", "pnl": "P&L", "url": "URL",
-          "uuid": "UUID", "utc": "UTC", "api": "API"}
 _ID_KEEP = 14  # identifiers longer than this are shortened
-
-
-def column_label(name: Any) -> str:
-    """A human label for a column name: words, not snake_case; acronyms upper-case."""
-    text = str(name)
-    if "_" in text or text == text.lower():
-        words = [w for w in re.split(r"[_\s]+", text) if w]
-        words = [_UPPER.get(w.lower(), w) for w in words]
-        text = " ".join(words)
-    if text and text[0].islower():
-        text = text[0].upper() + text[1:]
-    if _MONEY.search(str(name)) and "cost" in str(name).lower() and "USD" not in text and "$" not in text:
-        text += " (USD)"
-    return text
 
 
 def _is_missing(value: Any) -> bool:
