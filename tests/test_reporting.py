@@ -598,19 +598,56 @@ WINDOW_PARAMS = {"start": "2026-03-08", "end": "2026-03-14", "period": "last-7-d
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
+    from jupyter_client.manager import AsyncKernelManager
+
+    from dynamo_reports.reporting.kernels import start_early
+
     out = tmp_path_factory.mktemp("reports")
     first = run_report("sample", {**WINDOW_PARAMS, "limit": "5"}, output_dir=out, now=T1,
                        reports=TEST_REPORTS, notebooks_dir=FIXTURES)
     latest_after_first = (out / "sample" / "latest.html").read_bytes()
-    second = run_report("sample", {**WINDOW_PARAMS, "rates": '{"BNB": 610}'}, output_dir=out, now=T2,
-                        reports=TEST_REPORTS, notebooks_dir=FIXTURES)
-    latest_before = (out / "sample" / "latest.html").read_bytes()
-    with pytest.raises(ReportError) as err:
-        run_report("sample", {}, output_dir=out, now=T3, reports=FAILING_SAMPLE, notebooks_dir=FIXTURES)
+    # the second run gets a kernel started early for it, the failing one a kernel started for
+    # another environment: kernels started by papermill during each run are counted
+    early, foreign = start_early(SAMPLE_NB, {}), start_early(FAILING_NB, {"DYNAMO_REPORTS_TEST": "other"})
+    early_pid, foreign_pid = early.manager.provisioner.pid, foreign.manager.provisioner.pid
+    started: list[str] = []  # the run during which papermill started a kernel, for each it started
+    now_running = ["run 2"]
+    original = AsyncKernelManager.start_kernel
+
+    async def counted(self, **kwargs):
+        started.append(now_running[0])
+        return await original(self, **kwargs)
+
+    AsyncKernelManager.start_kernel = counted
+    try:
+        second = run_report("sample", {**WINDOW_PARAMS, "rates": '{"BNB": 610}'}, output_dir=out, now=T2,
+                            reports=TEST_REPORTS, notebooks_dir=FIXTURES, kernel=early)
+        now_running[0] = "run 3"
+        latest_before = (out / "sample" / "latest.html").read_bytes()
+        with pytest.raises(ReportError) as err:
+            run_report("sample", {}, output_dir=out, now=T3, reports=FAILING_SAMPLE, notebooks_dir=FIXTURES,
+                       kernel=foreign)
+    finally:
+        AsyncKernelManager.start_kernel = original
     latest_after = (out / "sample" / "latest.html").read_bytes()
     return SimpleNamespace(out=out, first=first, second=second, failure=err.value,
                            latest_after_first=latest_after_first,
-                           latest_before=latest_before, latest_after=latest_after)
+                           latest_before=latest_before, latest_after=latest_after,
+                           early=early, foreign=foreign, pids=(early_pid, foreign_pid), kernels_started=started)
+
+
+@pytest.mark.kernel
+def test_a_kernel_started_early_runs_its_report_and_no_other(runs):
+    # run 2 ran in the kernel started early for it: papermill started none (run 1, without one,
+    # is the control: its run started a kernel the usual way, and it gave the same summary shape)
+    assert runs.second.ok and "run 2" not in runs.kernels_started
+    # run 3's early kernel was started with another environment: not used (papermill started
+    # the right kernel), and shut down all the same
+    assert runs.kernels_started == ["run 3"]
+    assert runs.early.manager is None and runs.foreign.manager is None
+    for pid in runs.pids:  # both kernel processes are gone
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
 
 
 @pytest.mark.kernel

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from .delivery.notify import Channel
     from .delivery.publish import Publisher
     from .plan import RunPlan
+    from .reporting.kernels import EarlyKernel
 
 log = logging.getLogger("dynamo_reports.cli")
 
@@ -279,21 +280,37 @@ def cmd_run(args: argparse.Namespace) -> int:
         for name, why in missing.items():
             print(f"dynamo-reports: {name}: skipped: {redact_text(why)}", file=sys.stderr)
         plan = plan.without(missing)
-    server = None
+    server = kernel = None
+    jobs = args.jobs or default_jobs()
+    os.environ.setdefault("DYNAMO_REPORTS_PROGRESS", "0")  # before any kernel starts: kernels copy it
     try:
         if plan.embedded:
             from .demo.server import EmbeddedDynamo
 
             print("starting the embedded DynamoDB with the demo dataset ...", file=sys.stderr)
-            server = EmbeddedDynamo(region=plan.settings.region).start()  # tables where the plan reads
-            plan = plan.with_endpoint(str(server.endpoint_url))
-        os.environ.setdefault("DYNAMO_REPORTS_PROGRESS", "0")
-        code = _run_planned(plan, args.output_dir, channels=channels, publisher=publisher,
-                            jobs=args.jobs or default_jobs())
+            server = EmbeddedDynamo(region=plan.settings.region)
+            plan = plan.with_endpoint(server.listen())  # the port is bound: the endpoint is known
+        kernel = _early_kernel(plan, jobs)  # it starts while the tables are set up and the runner is imported
+        if server is not None:
+            server.start()
+        code = _run_planned(plan, args.output_dir, channels=channels, publisher=publisher, jobs=jobs, kernel=kernel)
+        kernel = None  # the runner's now: it runs the report in it, or shuts it down
         return EXIT_FAILED if missing else code
     finally:
+        if kernel is not None:
+            kernel.shutdown()
         if server is not None:
             server.stop()
+
+
+def _early_kernel(plan: RunPlan, jobs: int) -> EarlyKernel | None:
+    """The first report's kernel, started now, when the reports run one after the other in this
+    process (with workers, each starts its own)."""
+    if min(jobs, len(plan.names)) != 1:
+        return None
+    from .reporting.kernels import start_early
+
+    return start_early(plan.notebooks[plan.names[0]], plan.kernel_env)
 
 
 #: seconds the pre-flight check waits for each answer (default connection.PROBE_READ_TIMEOUT)
@@ -400,7 +417,7 @@ def _heartbeat(running: dict[str, float], every: float = HEARTBEAT_SECONDS) -> I
 
 
 def _run_planned(plan: RunPlan, output_dir: str, *, channels: Sequence[Channel] = (),
-                 publisher: Publisher | None = None, jobs: int = 1) -> int:
+                 publisher: Publisher | None = None, jobs: int = 1, kernel: EarlyKernel | None = None) -> int:
     from .delivery.after_run import deliver
     from .reporting.runner import ReportOutcome, run_reports
 
@@ -430,7 +447,7 @@ def _run_planned(plan: RunPlan, output_dir: str, *, channels: Sequence[Channel] 
                   file=sys.stderr, flush=True)
 
     with _heartbeat(running):
-        outcomes = run_reports(plan, output_dir, jobs=jobs, on_start=on_start, on_end=on_end)
+        outcomes = run_reports(plan, output_dir, jobs=jobs, on_start=on_start, on_end=on_end, kernel=kernel)
     for outcome in outcomes if channels or publisher is not None else ():  # after the index: it is uploaded too
         run_dir = outcome.result.run_dir if outcome.result is not None else outcome.run_dir
         error = None if outcome.ok else redact_text(outcome.error or "")

@@ -204,10 +204,30 @@ class _MotoServer:
 
     Unlike moto's ``ThreadedMotoServer`` (which binds inside its thread and, when the port is
     taken, waits forever for a ready signal), the socket is bound here, in the caller's thread:
-    a busy port raises at once, and nothing is started.
+    a busy port raises at once, and nothing is started. Binding needs nothing of moto: the port
+    (and so the endpoint) is known before moto and werkzeug are imported by :meth:`serve`.
     """
 
     def __init__(self, port: int) -> None:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as socketserver does
+            sock.bind(("127.0.0.1", port))
+            sock.listen(128)
+        except OSError as e:
+            sock.close()
+            reason = e.strerror or str(e)
+            if e.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise ParameterError("port", f"cannot listen on 127.0.0.1:{port}: {reason}; "
+                                             "choose another port (0 = any free port)") from None
+            raise EndpointError(f"cannot start the embedded DynamoDB on 127.0.0.1:{port}: {reason}") from e
+        self._sock: socket.socket | None = sock
+        self.host, self.port = str(sock.getsockname()[0]), int(sock.getsockname()[1])
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def serve(self) -> None:
+        """Start answering: connections made since the socket was bound wait in its backlog until now."""
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
             MotoRequestHandler,
@@ -220,28 +240,18 @@ class _MotoServer:
 
         install_serializer()  # attribute values written in one pass, not moto's shape walk (demo/serializer.py)
         install_sorted_once()  # each table sorted once while nothing writes, not at every Query (demo/queries.py)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        assert self._sock is not None, "serve() after stop()"
         try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as socketserver does
-            sock.bind(("127.0.0.1", port))
-            sock.listen(128)
             app = DomainDispatcherApplication(create_backend_app)
-            # werkzeug serves a duplicate of this descriptor
-            self._server = make_server("127.0.0.1", port, app, True, request_handler=MotoRequestHandler,
-                                       fd=sock.fileno())
+            # werkzeug serves a duplicate of the bound socket's descriptor
+            self._server = make_server(self.host, self.port, app, True, request_handler=MotoRequestHandler,
+                                       fd=self._sock.fileno())
         except OSError as e:
-            reason = e.strerror or str(e)
-            if e.errno in (errno.EADDRINUSE, errno.EACCES):
-                raise ParameterError("port", f"cannot listen on 127.0.0.1:{port}: {reason}; "
-                                             "choose another port (0 = any free port)") from None
-            raise EndpointError(f"cannot start the embedded DynamoDB on 127.0.0.1:{port}: {reason}") from e
+            raise EndpointError(f"cannot start the embedded DynamoDB on {self.host}:{self.port}: "
+                                f"{e.strerror or e}") from e
         finally:
-            sock.close()
-        self.host, self.port = str(self._server.server_address[0]), int(self._server.server_address[1])
-        self._thread: threading.Thread | None = None
-
-    def serve(self) -> None:
-        """Start answering: connections made since the socket was bound wait in its backlog until now."""
+            self._sock.close()
+            self._sock = None
         # shutdown() waits for the loop to notice, at most one poll interval (socketserver's default
         # 0.5 s was half a second added to every command and test that stops a server)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": STOP_POLL_SECONDS},
@@ -252,7 +262,13 @@ class _MotoServer:
         if self._thread is not None:  # shutdown() would wait forever for a loop that never ran
             self._server.shutdown()
             self._thread.join(timeout=10)
-        self._server.server_close()
+            self._thread = None
+        if self._server is not None:
+            self._server.server_close()
+            self._server = None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
 
 
 class EmbeddedDynamo:
@@ -274,18 +290,24 @@ class EmbeddedDynamo:
         self.seed_summary: dict[str, int] = {}
 
     # -- lifecycle --------------------------------------------------------------------------
+    def listen(self) -> str:
+        """Bind the port and return the endpoint URL, answering nothing yet (:meth:`start` sets the
+        tables up, then answers; a client's requests wait in the socket's backlog until then)."""
+        if self._server is None:
+            self._server = _MotoServer(self.port)
+            self.port = self._server.port
+            self.endpoint_url = f"http://{self._server.host}:{self._server.port}"
+        return str(self.endpoint_url)
+
     def start(self) -> EmbeddedDynamo:
-        """Listen on the port, create the tables and load the demo dataset, then answer. A set-up
-        that fails leaves nothing listening."""
+        """Listen on the port (unless :meth:`listen` did), create the tables and load the demo
+        dataset, then answer. A set-up that fails leaves nothing listening."""
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        make_moto_requests_atomic()
-        make_moto_module_listing_cached()
-        self._server = _MotoServer(self.port)
-        host, port = self._server.host, self._server.port
-        self.port = port
-        self.endpoint_url = f"http://{host}:{port}"
-        log.info("embedded DynamoDB listening on %s", self.endpoint_url)
         try:
+            self.listen()
+            make_moto_requests_atomic()
+            make_moto_module_listing_cached()
+            log.info("embedded DynamoDB listening on %s", self.endpoint_url)
             if self.create_tables:
                 setup = self.set_up_tables()
                 if self.seed:

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+from papermill.log import logger
+from papermill.utils import merge_kwargs, remove_args
 
 #: name under which the engine is registered with papermill (``engine_name=``)
 ENGINE_NAME = "dynamo-reports"
@@ -55,7 +58,13 @@ class SparseSaveManager(NotebookExecutionManager):
 
 
 class SparseSaveEngine(NBClientEngine):
-    """nbclient's engine with :class:`SparseSaveManager` in place of papermill's manager."""
+    """nbclient's engine with :class:`SparseSaveManager` in place of papermill's manager.
+
+    A kernel manager given as ``km=`` (a kernel started early for this run, see
+    :mod:`~dynamo_reports.reporting.kernels`) is used, then shut down and its client's channels
+    closed at the end, as nbclient does with a kernel it started itself (by default it leaves
+    a kernel it was given running).
+    """
 
     @classmethod
     def execute_notebook(cls, nb: Any, kernel_name: str, output_path: str | None = None, progress_bar: bool = True,
@@ -70,6 +79,19 @@ class SparseSaveEngine(NBClientEngine):
             nb_man.cleanup_pbar()
             nb_man.notebook_complete()
         return nb_man.nb
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False, stdout_file: Any = None,
+                                 stderr_file: Any = None, start_timeout: int = 60, execution_timeout: int | None = None,
+                                 **kwargs: Any) -> Any:
+        # papermill's NBClientEngine.execute_managed_notebook, the kernel cleaned up whoever started it
+        kwargs = remove_args(["input_path"], **kwargs)
+        final_kwargs = merge_kwargs(
+            remove_args(["timeout", "startup_timeout"], **kwargs),
+            timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+            startup_timeout=start_timeout, kernel_name=kernel_name, log=logger, log_output=log_output,
+            stdout_file=stdout_file, stderr_file=stderr_file)
+        return PapermillNotebookClient(nb_man, **final_kwargs).execute(cleanup_kc=True)
 
 
 papermill_engines.register(ENGINE_NAME, SparseSaveEngine)

@@ -50,11 +50,9 @@ import multiprocessing
 import os
 import re
 import shutil
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -66,7 +64,6 @@ from . import lean_jsonschema  # noqa: F401  (before papermill: keeps rfc3987-sy
 
 import papermill
 from papermill.exceptions import PapermillExecutionError, strip_color
-from traitlets.config import Config
 
 from .. import __version__
 from ..alerts import AlertOutcome, evaluate
@@ -76,6 +73,7 @@ from ..redaction import SENSITIVE_NAME, redact, redact_text, redact_url
 from .engine import ENGINE_NAME
 from .export import export_html
 from .index import write_index
+from .kernels import EarlyKernel, kernel_config, kernel_environment
 from .parameters import COMMON_PARAMETERS, notebook_parameters
 from .registry import REPORTS, ReportDef, get_report
 from .registry import notebooks_dir as default_notebooks_dir
@@ -89,7 +87,6 @@ _RUN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _SAFE_NAMES = frozenset(COMMON_PARAMETERS) - set(RUNNER_PARAMETERS)
 REDACTED = "<redacted>"
 #: environment variables a kernel gets from the plan (a secret-bearing endpoint URL)
-_KERNEL_ENV_LOCK = threading.Lock()
 
 
 @dataclass
@@ -237,37 +234,6 @@ def _newest_ok_run(report_dir: Path) -> str | None:
     return best[1] if best else None
 
 
-def _kernel_config() -> Config | None:
-    """Ask jupyter_client for CurveZMQ transport encryption when it and pyzmq support it."""
-    try:
-        import zmq
-        from jupyter_client.manager import KernelManager
-    except ImportError:  # pragma: no cover
-        return None
-    if "transport_encryption" not in KernelManager.class_trait_names() or not zmq.has("curve"):
-        return None
-    return Config({"KernelManager": {"transport_encryption": "auto"}})
-
-
-@contextmanager
-def _kernel_environment(extra: Mapping[str, str]) -> Iterator[None]:
-    """``extra`` in ``os.environ`` while a kernel starts (it copies the environment at launch)."""
-    if not extra:
-        yield
-        return
-    with _KERNEL_ENV_LOCK:
-        saved = {k: os.environ.get(k) for k in extra}
-        os.environ.update(extra)
-        try:
-            yield
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-
-
 def redact_notebook(path: Path) -> None:
     """Redact what an executed notebook says about its settings and errors: papermill's
     metadata, the injected-parameters cell, error outputs and stream text. Data shown by
@@ -315,6 +281,7 @@ def run_report(
     execution_timeout: int | None = None,
     plan: RunPlan | None = None,
     update_index: bool = True,
+    kernel: EarlyKernel | None = None,
 ) -> RunResult:
     """Execute report ``name`` with ``params`` and export it; see the module docstring.
 
@@ -322,10 +289,25 @@ def run_report(
     builds one for every report it runs); without it one is built here from ``params``.
     ``reports`` replaces the registry (tests), ``notebooks_dir`` the notebooks directory,
     ``now`` the clock (run id and start time). ``update_index=False`` leaves ``index.html``
-    to the caller (:func:`run_reports` writes it once for all its reports). Raises
+    to the caller (:func:`run_reports` writes it once for all its reports). ``kernel``: a kernel
+    started early for this run (:func:`~dynamo_reports.reporting.kernels.start_early`), used if it
+    is the one the run needs, and shut down either way. Raises
     :class:`ParameterError` before anything is written, :class:`ReportError` for a failed run
     (after recording it).
     """
+    try:
+        return _run_report(name, params, output_dir=output_dir, run_id=run_id, now=now, kernel_name=kernel_name,
+                           reports=reports, notebooks_dir=notebooks_dir, start_timeout=start_timeout,
+                           execution_timeout=execution_timeout, plan=plan, update_index=update_index, kernel=kernel)
+    finally:
+        if kernel is not None:  # used: already shut down by the engine; not used (refused, failed early): now
+            kernel.shutdown()
+
+
+def _run_report(name: str, params: Mapping[str, Any] | None, *, output_dir: str | os.PathLike[str], run_id: str | None,
+                now: datetime | None, kernel_name: str | None, reports: Mapping[str, ReportDef] | None,
+                notebooks_dir: str | os.PathLike[str] | None, start_timeout: int, execution_timeout: int | None,
+                plan: RunPlan | None, update_index: bool, kernel: EarlyKernel | None) -> RunResult:
     registry = REPORTS if reports is None else reports
     rdef = get_report(name, registry)
     nb_dir = Path(notebooks_dir).expanduser().resolve() if notebooks_dir is not None else default_notebooks_dir()
@@ -363,16 +345,18 @@ def run_report(
     has_html = False
     try:
         engine_kwargs: dict[str, Any] = {}
-        kernel_config = _kernel_config()
-        if kernel_config is not None:
-            engine_kwargs["config"] = kernel_config
+        config = kernel_config()
+        if config is not None:
+            engine_kwargs["config"] = config
+        if kernel is not None and kernel.serves(nb_path, kernel_name, plan.kernel_env):
+            engine_kwargs["km"] = kernel.manager  # started early (reporting/kernels.py): the engine shuts it down
         if execution_timeout is not None:
             engine_kwargs["execution_timeout"] = execution_timeout
         # once the last cell has run (every output received), stop the kernel at once rather than ask it
         # to shut down and wait for it (nbclient's "graceful"), about 0.5 s a report
         engine_kwargs["shutdown_kernel"] = "immediate"
         try:
-            with _kernel_environment(plan.kernel_env):
+            with kernel_environment(plan.kernel_env):
                 papermill.execute_notebook(
                     str(nb_path),
                     str(nb_out),
@@ -531,6 +515,7 @@ def run_reports(
     on_end: Callable[[ReportOutcome], None] | None = None,
     reports: Mapping[str, ReportDef] | None = None,
     notebooks_dir: str | os.PathLike[str] | None = None,
+    kernel: EarlyKernel | None = None,
 ) -> list[ReportOutcome]:
     """Run every report of ``plan``, ``jobs`` at once, then write the index once.
 
@@ -539,9 +524,16 @@ def run_reports(
     module docstring), every kernel getting ``plan.kernel_env`` as with :func:`run_report`. A
     report that fails fails alone: the others run on. ``on_start(name)`` is called as a report
     is handed to a worker, ``on_end(outcome)`` as it finishes (both in this process and
-    thread, in finishing order). Returns the outcomes in plan order.
+    thread, in finishing order). ``kernel``: one started early for the first report (see
+    :func:`run_report`); with more than one worker it is shut down unused. Returns the outcomes
+    in plan order.
     """
-    workers = min(_check_jobs(jobs), max(len(plan.names), 1))
+    try:
+        workers = min(_check_jobs(jobs), max(len(plan.names), 1))
+    except ParameterError:
+        if kernel is not None:
+            kernel.shutdown()
+        raise
     out = str(Path(output_dir).expanduser().resolve())
     options: dict[str, Any] = {"reports": reports, "notebooks_dir": notebooks_dir}
     outcomes: dict[str, ReportOutcome] = {}
@@ -559,10 +551,13 @@ def run_reports(
         if workers == 1:
             for name in plan.names:
                 started(name)
-                finished(_run_one(name, out, plan, options))
+                first, kernel = kernel, None
+                finished(_run_one(name, out, plan, {**options, "kernel": first} if first else options))
         else:
             _run_pooled(plan, out, workers, options, started, finished)
     finally:
+        if kernel is not None:
+            kernel.shutdown()
         if outcomes:
             write_index(out, reports=REPORTS if reports is None else reports)
     return [outcomes[name] for name in plan.names if name in outcomes]
