@@ -36,3 +36,20 @@ def test_a_demo_run_loads_no_pandas_before_its_kernel_does():
             "server.stop()\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["2198", "False"]  # the demo dataset's 2,198 items, written without pandas
+
+
+def test_plain_values_are_written_as_json_without_pandas():
+    # the runner writes run.json through to_jsonable once every report: plain values need no
+    # pandas (a numpy or pandas value cannot exist in a process that has not imported them)
+    code = ("import sys, json\n"
+            "from datetime import datetime, timezone\n"
+            "from decimal import Decimal\n"
+            "from dynamo_reports.reporting.summary import to_jsonable\n"
+            "value = {'n': [1, 2.5, Decimal('1.50'), Decimal('3')], 'at': datetime(2026, 1, 2, tzinfo=timezone.utc),\n"
+            "         'tags': {'b', 'a'}, 'nan': float('nan')}\n"
+            "print(json.dumps(to_jsonable(value), sort_keys=True))\n"
+            "print('pandas' in sys.modules, 'numpy' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    # Decimal 1.50 -> 1.5 (not integral), 3 -> 3; a set sorted; NaN -> null
+    assert out == ['{"at": "2026-01-02T00:00:00+00:00", "n": [1, 2.5, 1.5, 3], "nan": null, "tags": ["a", "b"]}',
+                   "False False"]

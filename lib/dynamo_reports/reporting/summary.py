@@ -16,6 +16,7 @@ import json
 import math
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime, time, timedelta
@@ -87,10 +88,10 @@ def _float(value: float) -> float | None:
 
 def to_jsonable(obj: Any) -> Any:
     """Convert ``obj`` to plain JSON types (dict/list/str/int/float/bool/None), recursively."""
-    # imported here, not with the module: the exporter, the index and the publisher only write
-    # files through this module and need neither (pandas ~0.5 s to import)
-    import numpy as np
-    import pandas as pd
+    # numpy and pandas values are looked for only where those modules are loaded (a value of theirs
+    # cannot exist otherwise): the runner's run.json, the exporter and the index hold plain values,
+    # and their process need not import pandas for them (about 0.2 s)
+    np, pd = sys.modules.get("numpy"), sys.modules.get("pandas")
 
     # order matters: bool before int, numpy/pandas before generic fallbacks
     if obj is None or isinstance(obj, (bool, str)):
@@ -103,42 +104,28 @@ def to_jsonable(obj: Any) -> Any:
         if not obj.is_finite():
             return None
         return int(obj) if obj == obj.to_integral_value() else float(obj)
-    if obj is pd.NaT or obj is pd.NA:
+    if pd is not None and (obj is pd.NaT or obj is pd.NA):
         return None
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.floating):
-        return _float(float(obj))
-    if isinstance(obj, np.datetime64):
-        if np.isnat(obj):
-            return None
-        return pd.Timestamp(obj).isoformat()
-    if isinstance(obj, np.timedelta64):
-        if np.isnat(obj):
-            return None
-        return pd.Timedelta(obj).total_seconds()
-    if isinstance(obj, np.ndarray):
-        return [to_jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, np.generic):
-        return to_jsonable(obj.item())
-    if isinstance(obj, pd.Timestamp):
-        return obj.isoformat()
-    if isinstance(obj, pd.Timedelta):
-        return obj.total_seconds()
+    if np is not None and isinstance(obj, (np.generic, np.ndarray)):
+        return _numpy_value(obj, np)
+    if pd is not None:
+        if isinstance(obj, pd.Timestamp):
+            return obj.isoformat()
+        if isinstance(obj, pd.Timedelta):
+            return obj.total_seconds()
     if isinstance(obj, datetime):
         return obj.isoformat()
     if isinstance(obj, (date, time)):
         return obj.isoformat()
     if isinstance(obj, timedelta):
         return obj.total_seconds()
-    if isinstance(obj, pd.DataFrame):
-        return [to_jsonable(rec) for rec in obj.to_dict(orient="records")]
-    if isinstance(obj, pd.Series):
-        return {_key(k): to_jsonable(v) for k, v in obj.to_dict().items()}
-    if isinstance(obj, pd.Index):
-        return [to_jsonable(v) for v in obj.tolist()]
+    if pd is not None:
+        if isinstance(obj, pd.DataFrame):
+            return [to_jsonable(rec) for rec in obj.to_dict(orient="records")]
+        if isinstance(obj, pd.Series):
+            return {_key(k): to_jsonable(v) for k, v in obj.to_dict().items()}
+        if isinstance(obj, pd.Index):
+            return [to_jsonable(v) for v in obj.tolist()]
     if isinstance(obj, enum.Enum):
         return to_jsonable(obj.value)
     if isinstance(obj, PurePath):
@@ -157,11 +144,30 @@ def to_jsonable(obj: Any) -> Any:
         return [to_jsonable(v) for v in obj]
     # pandas scalar missing values (e.g. a float NaN wrapped in some other type)
     try:
-        if pd.isna(obj):
+        if pd is not None and pd.isna(obj):
             return None
     except (TypeError, ValueError):
         pass
     raise TypeError(f"summary value of type {type(obj).__name__} is not JSON-serializable: {obj!r}")
+
+
+def _numpy_value(obj: Any, np: Any) -> Any:
+    """A numpy scalar or array as plain JSON types."""
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return _float(float(obj))
+    if isinstance(obj, (np.datetime64, np.timedelta64)):
+        if np.isnat(obj):
+            return None
+        import pandas as pd
+
+        return pd.Timestamp(obj).isoformat() if isinstance(obj, np.datetime64) else pd.Timedelta(obj).total_seconds()
+    if isinstance(obj, np.ndarray):
+        return [to_jsonable(v) for v in obj.tolist()]
+    return to_jsonable(obj.item())
 
 
 def _key(key: Any) -> str:
