@@ -380,3 +380,43 @@ def test_throttled_reads_retry_count_and_fail_as_before(dynamo, conn):
         assert e.value.attempts == 12 and proxy.requests == 12
     finally:
         proxy.close()
+
+
+def test_gc_is_paused_while_pages_decode_and_restored_after_the_last():
+    import gc
+    import threading
+
+    from dynamo_reports.connection import _gc_paused
+
+    assert gc.isenabled()
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, bool] = {}
+
+    def first() -> None:
+        with _gc_paused():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with _gc_paused():
+            second_in.set()
+            first_out.wait(5)
+            seen["after the first left"] = gc.isenabled()  # the other decode is still running
+        seen["after both"] = gc.isenabled()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert seen == {"after the first left": False, "after both": True}
+
+    gc.disable()  # a process that turned gc off keeps it off
+    try:
+        with _gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

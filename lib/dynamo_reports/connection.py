@@ -14,7 +14,9 @@ which
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import itertools
 import json
 import logging
@@ -22,7 +24,7 @@ import operator
 import re
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -438,6 +440,35 @@ def decode_response_items(operation: str, response: dict[str, Any]) -> int | lis
     return metered_page_size(page, items)
 
 
+_GC_PAUSE_LOCK = threading.Lock()
+_gc_pause: list[bool] = []  # one entry per decode in progress (any thread); the first: was gc enabled
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a page is decoded (in any thread), then gc as it was.
+
+    A 1 MB page is a few hundred thousand new dicts, strings and Decimals, none of them in a
+    reference cycle: the collections their allocation triggers find nothing to free, yet each
+    walks every object the process holds (the pages read so far included), about a third of a
+    scan's client CPU. Reference counting still frees everything as before.
+    """
+    with _GC_PAUSE_LOCK:
+        if not _gc_pause:
+            enabled = gc.isenabled()
+            gc.disable()
+        else:
+            enabled = _gc_pause[0]
+        _gc_pause.append(enabled)
+    try:
+        yield
+    finally:
+        with _GC_PAUSE_LOCK:
+            was_enabled = _gc_pause.pop(0)
+            if not _gc_pause and was_enabled:
+                gc.enable()
+
+
 def _decode_before_parse(response_dict: dict[str, Any], customized_response_dict: dict[str, Any],
                          operation_model: Any = None, **_: Any) -> None:
     """``before-parse`` handler of the four reads: on a 2xx answer to :meth:`Connection.read`, the
@@ -448,13 +479,14 @@ def _decode_before_parse(response_dict: dict[str, Any], customized_response_dict
     """
     if not getattr(_WIRE, "decode", False) or response_dict.get("status_code", 500) >= 300:
         return
-    try:
-        body = json.loads(response_dict["body"])
-    except (TypeError, ValueError):
-        return  # not JSON: botocore's parser says what it is
-    if not isinstance(body, dict):
-        return
-    sizes = decode_response_items(operation_model.name, body)
+    with _gc_paused():
+        try:
+            body = json.loads(response_dict["body"])
+        except (TypeError, ValueError):
+            return  # not JSON: botocore's parser says what it is
+        if not isinstance(body, dict):
+            return
+        sizes = decode_response_items(operation_model.name, body)
     decoded = {key: body.pop(key) for key in ("Item", "Items", "Responses") if key in body}
     decoded[_ITEM_SIZES] = sizes
     customized_response_dict.update(decoded)
