@@ -63,8 +63,7 @@ def scaled_dataset(factor: int) -> dict[str, list[dict]]:
 def seeded_server(items: dict[str, list[dict]]):
     """An embedded DynamoDB with every table, loaded with ``items`` by the demo dataset's loader."""
     with EmbeddedDynamo(seed=False) as server:
-        with mock.patch.object(dataset, "build_demo_dataset", lambda: items):
-            dataset.load_demo_dataset(server.connect())
+        dataset.load_demo_dataset(server.connect(), items=items)
         yield server
 
 

@@ -84,7 +84,7 @@ import random
 import time
 import unicodedata
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
@@ -1252,21 +1252,26 @@ def anomaly(name: str) -> Anomaly:
         raise KeyError(f"no planted anomaly {name!r}; known: {', '.join(sorted(by_name))}") from None
 
 
-def load_demo_dataset(conn: Any, *, tables: Any = None, max_attempts: int = 8) -> dict[str, int]:
+def load_demo_dataset(conn: Any, *, tables: Any = None, max_attempts: int = 8,
+                      items: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> dict[str, int]:
     """Write the demo dataset with BatchWriteItem (25 puts a request, unprocessed items retried
-    with exponential backoff). Returns the number of items written per logical table."""
+    with exponential backoff). Returns the number of items written per logical table.
+
+    ``items`` (logical table -> items, Python form) is written instead of the demo dataset: a
+    larger history for a benchmark (bench/scale.py), say."""
     from ..codec import item_to_wire
     from ..exceptions import DynamoReportsError
 
-    data = _shared_build()[0]  # read only: a second build would cost as much as the whole in-process seed
+    # read only: a second build would cost as much as the whole in-process seed
+    data = _shared_build()[0] if items is None else items
     wanted = TABLE_ORDER if tables is None else tuple(tables)
     counts: dict[str, int] = {}
     for logical in wanted:
-        items = data[logical]
+        rows = data.get(logical, ())
         physical = conn.table_name(logical)
-        for start in range(0, len(items), BATCH_SIZE):
+        for start in range(0, len(rows), BATCH_SIZE):
             pending = {physical: [{"PutRequest": {"Item": item_to_wire(item)}}
-                                  for item in items[start:start + BATCH_SIZE]]}
+                                  for item in rows[start:start + BATCH_SIZE]]}
             for attempt in range(max_attempts):
                 response = conn.call("BatchWriteItem", RequestItems=pending)
                 pending = {t: reqs for t, reqs in (response.get("UnprocessedItems") or {}).items() if reqs}
@@ -1277,5 +1282,5 @@ def load_demo_dataset(conn: Any, *, tables: Any = None, max_attempts: int = 8) -
                 left = sum(len(v) for v in pending.values())
                 raise DynamoReportsError(f"BatchWriteItem on {physical!r}: {left} items still unprocessed "
                                          f"after {max_attempts} attempts")
-        counts[logical] = len(items)
+        counts[logical] = len(rows)
     return counts
