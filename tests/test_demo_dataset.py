@@ -779,23 +779,27 @@ def test_load_writes_every_item(loaded, data):
         assert got == want, table            # values survive the wire round trip
 
 
+class _RecordingConn:
+    """A connection that records each BatchWriteItem's RequestItems; ``unprocessed(calls, reqs)``
+    says which of a request's puts come back unprocessed (default: none)."""
+
+    def __init__(self, unprocessed=lambda calls, reqs: []):
+        self.calls = []
+        self.unprocessed = unprocessed
+
+    def table_name(self, logical):
+        return f"phys-{logical}"
+
+    def call(self, operation, **params):
+        self.calls.append(params["RequestItems"])
+        (table, reqs), = params["RequestItems"].items()
+        left = self.unprocessed(self.calls, reqs)
+        return {"UnprocessedItems": {table: left} if left else {}}
+
+
 def test_load_retries_unprocessed_items():
-    class FakeConn:
-        def __init__(self):
-            self.calls = []
-
-        def table_name(self, logical):
-            return f"phys-{logical}"
-
-        def call(self, operation, **params):
-            self.calls.append(params["RequestItems"])
-            (table, reqs), = params["RequestItems"].items()
-            # first attempt of each batch: leave the last two items unprocessed
-            if len(self.calls) % 2 == 1 and len(reqs) > 2:
-                return {"UnprocessedItems": {table: reqs[-2:]}}
-            return {"UnprocessedItems": {}}
-
-    conn = FakeConn()
+    # first attempt of each batch: leave the last two items unprocessed
+    conn = _RecordingConn(lambda calls, reqs: reqs[-2:] if len(calls) % 2 == 1 and len(reqs) > 2 else [])
     counts = ds.load_demo_dataset(conn, tables=["lists", "affiliate_links"])
     assert counts == {"lists": 4, "affiliate_links": 12}
     sizes = [len(next(iter(c.values()))) for c in conn.calls]
@@ -805,19 +809,8 @@ def test_load_retries_unprocessed_items():
 def test_load_writes_the_items_it_is_given_instead():
     # bench/scale.py loads a 10x history through the same loader: 27 items of one table are two
     # batches (25 + 2), in wire form; a table with no items given gets none (the demo's are not used)
-    class Recorder:
-        def __init__(self):
-            self.calls = []
-
-        def table_name(self, logical):
-            return f"phys-{logical}"
-
-        def call(self, operation, **params):
-            self.calls.append(params["RequestItems"])
-            return {"UnprocessedItems": {}}
-
     items = {"lists": [{"PK": f"LIST#{n}", "size": Decimal(n)} for n in range(27)]}
-    conn = Recorder()
+    conn = _RecordingConn()
     assert ds.load_demo_dataset(conn, tables=["lists", "members"], items=items) == {"lists": 27, "members": 0}
     assert [len(c["phys-lists"]) for c in conn.calls] == [25, 2]
     assert conn.calls[1]["phys-lists"][-1] == {"PutRequest": {"Item": {"PK": {"S": "LIST#26"}, "size": {"N": "26"}}}}
