@@ -39,7 +39,9 @@ interpreter running this code (the project's virtualenv). A user-level ``python3
 kernelspec pointing at another interpreter would win; pass ``kernel_name`` then. Where
 jupyter_client and pyzmq support it, the kernel's channels are CurveZMQ-encrypted
 (``KernelManager.transport_encryption = "auto"``), which also silences ipykernel's
-"running over TCP without encryption" warning on stderr.
+"running over TCP without encryption" warning on stderr. A kernel the caller started early for
+the run (``kernel=``, :mod:`~dynamo_reports.reporting.kernels`: the same kernelspec, directory,
+environment and encryption) is used instead when it is the one the run needs.
 """
 
 from __future__ import annotations
